@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from cocrea.health import healthz
+from cocrea.toolkit.api import router as toolkit_router
+from sessions.api import router as sessions_router
+
+api_v1 = [
+    path("toolkit/", include(toolkit_router.urls)),
+    path("", include(sessions_router.urls)),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "cuenta/ingresar/",
+        auth_views.LoginView.as_view(template_name="frontend/login.html"),
+        name="login",
+    ),
+    path("cuenta/salir/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("frontend.urls")),
+]
+
+handler400 = "frontend.views.bad_request"
+handler404 = "frontend.views.page_not_found"
+handler500 = "frontend.views.server_error"
