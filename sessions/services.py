@@ -4,11 +4,11 @@ created with all its stages or not at all."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -66,12 +66,26 @@ def _create_stages(process: Process, stages: Sequence[StageInput]) -> None:
     )
 
 
-def _unique_slug(title: str) -> str:
+def _slug_candidates(title: str) -> Iterator[str]:
     base = slugify(title)[:200] or "proceso"
-    slug = base
-    while Process.objects.filter(slug=slug).exists():
-        slug = f"{base}-{get_random_string(5, 'abcdefghijkmnpqrstuvwxyz23456789')}"
-    return slug
+    yield base
+    for _attempt in range(8):
+        yield f"{base}-{get_random_string(5, 'abcdefghijkmnpqrstuvwxyz23456789')}"
+
+
+def _insert_with_free_slug(candidates: Iterable[str], **fields: object) -> Process:
+    """Insert with the first free slug. Checking first and inserting later would race
+    (two facilitators creating "Presupuesto 2027" at once): the unique index decides,
+    and a loser retries with the next candidate inside its own savepoint."""
+    for candidate in candidates:
+        if Process.objects.filter(slug=candidate).exists():
+            continue
+        try:
+            with transaction.atomic():
+                return Process.objects.create(slug=candidate, **fields)
+        except IntegrityError:
+            continue
+    raise ValidationError({"slug": [_("Ya existe un proceso con ese identificador.")]})
 
 
 def process_create(
@@ -86,8 +100,6 @@ def process_create(
     created_by: User | None = None,
     slug: str | None = None,
 ) -> Process:
-    if slug is not None and Process.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": [_("Ya existe un proceso con ese identificador.")]})
     if secondary_pillar is not None and secondary_pillar.pk == primary_pillar.pk:
         raise ValidationError(
             {"secondary_pillar": [_("El pilar secundario debe ser distinto del principal.")]}
@@ -96,10 +108,10 @@ def process_create(
         raise ValidationError({"title": [_("Un proceso necesita un título.")]})
     _validate_stages(stages)
     with transaction.atomic():
-        process = Process.objects.create(
+        process = _insert_with_free_slug(
+            [slug] if slug else _slug_candidates(title),
             entity=entity,
             title=title.strip(),
-            slug=slug or _unique_slug(title),
             description=description,
             primary_pillar=primary_pillar,
             secondary_pillar=secondary_pillar,

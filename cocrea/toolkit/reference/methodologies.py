@@ -359,7 +359,7 @@ METHODOLOGIES: list[dict[str, Any]] = [
             {
                 "key": "problema-central",
                 "label": "Problema central",
-                "prompt": ("¿Qué situación negativa vive qué población, dónde y con qué magnitud?"),
+                "prompt": "¿Qué situación negativa vive qué población, dónde y con qué magnitud?",
                 "x": 250,
                 "y": 320,
                 "width": 700,
