@@ -122,6 +122,8 @@ class DaphneServer:
 
 
 def server_env(database: Path, **extra: str) -> dict[str, str]:
+    """The environment of a production-like server (DEBUG off, manifest static
+    storage) whose database and collected static files live next to ``database``."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -133,8 +135,8 @@ def server_env(database: Path, **extra: str) -> dict[str, str]:
         SECRET_KEY="test-only-secret-key-" + "k" * 40,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_HTTPS="0",
-        WHITENOISE_USE_FINDERS="1",
         DATABASE_URL=f"sqlite:///{database}",
+        STATIC_ROOT=str(database.parent / "static"),
         PYTHONUNBUFFERED="1",
     )
     env.update(extra)
@@ -142,13 +144,15 @@ def server_env(database: Path, **extra: str) -> dict[str, str]:
 
 
 def migrate(env: dict[str, str]) -> None:
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=180,
-    )
+    """Migrate and collect static files, as a deployment does before starting Daphne."""
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command, "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            timeout=180,
+        )
 
 
 def start_daphne(env: dict[str, str], log: Path, port: int | None = None) -> DaphneServer:
