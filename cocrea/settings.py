@@ -28,10 +28,35 @@ def _required(name: str) -> str:
     return value
 
 
-try:
-    DEBUG = env.bool("DEBUG", default=False)
-except ValueError as exc:  # environ raises a bare ValueError on e.g. DEBUG=maybe
-    raise ImproperlyConfigured(f"The environment variable DEBUG is not a boolean: {exc}") from exc
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def _strict_bool(name: str, default: bool) -> bool:
+    """django-environ reads any unknown word as False; a typo such as DEBUG=ture must
+    stop start-up instead of silently changing behaviour."""
+    raw = env.str(name, default="1" if default else "0").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"The environment variable {name} must be a boolean (1/0, true/false, yes/no, "
+        f"on/off), not {raw!r}."
+    )
+
+
+def _int(name: str, default: int) -> int:
+    raw = env.str(name, default=str(default)).strip()
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a whole number, not {raw!r}."
+        ) from None
+
+
+DEBUG = _strict_bool("DEBUG", default=False)
 
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-only-for-debug-" + "x" * 32)
@@ -96,9 +121,19 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'cocrea.sqlite3'}")
-}
+try:
+    DATABASES = {
+        "default": env.db(
+            "DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'cocrea.sqlite3'}"
+        )
+    }
+    _engine = DATABASES["default"]["ENGINE"]  # a URL without a scheme has no engine
+except (ImproperlyConfigured, KeyError, ValueError) as exc:
+    raise ImproperlyConfigured(f"The environment variable DATABASE_URL is invalid: {exc}") from exc
+if _engine not in ("django.db.backends.sqlite3", "django.db.backends.postgresql"):
+    raise ImproperlyConfigured(
+        "The environment variable DATABASE_URL must be a postgres:// or sqlite:/// URL."
+    )
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Daphne serves sync views from a thread pool: without a busy timeout two
     # concurrent writers get "database is locked" instead of waiting their turn.
@@ -113,10 +148,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["default"].setdefault("CONN_MAX_AGE", _int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = env.str("REDIS_URL", default="").strip()
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "The environment variable REDIS_URL must start with redis://, rediss:// or unix://."
+    )
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
@@ -165,7 +204,7 @@ STORAGES = {
     },
 }
 # Tests run without collectstatic; let whitenoise find files in app folders then.
-WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=DEBUG)
+WHITENOISE_USE_FINDERS = _strict_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -193,13 +232,13 @@ SPECTACULAR_SETTINGS = {
 
 # Security: on behind HTTPS by default when not debugging. ``SECURE_HTTPS=false``
 # exists for a plain-HTTP private network, where secure cookies would never be sent.
-SECURE_HTTPS = env.bool("SECURE_HTTPS", default=not DEBUG)
+SECURE_HTTPS = _strict_bool("SECURE_HTTPS", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = SECURE_HTTPS and env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_SSL_REDIRECT = SECURE_HTTPS and _strict_bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_HTTPS else 0)
+SECURE_HSTS_SECONDS = _int("SECURE_HSTS_SECONDS", default=31536000 if SECURE_HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True

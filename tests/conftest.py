@@ -22,12 +22,6 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "correct-horse-battery-staple"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    # PBKDF2's deliberate slowness costs ~0.25 s per user; tests create many.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def entity(db) -> Entity:
     return Entity.objects.create(

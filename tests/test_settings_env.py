@@ -75,11 +75,27 @@ def production(**overrides: str) -> dict[str, str]:
         (production(ALLOWED_HOSTS=""), "ALLOWED_HOSTS"),
         # With the other production variables present, only DEBUG can be at fault.
         (production(DEBUG="maybe"), "DEBUG"),
+        (production(SECURE_HTTPS="si"), "SECURE_HTTPS"),
+        (production(DATABASE_URL="mysqlx://db/x"), "DATABASE_URL"),
+        (production(DATABASE_URL="not-a-url"), "DATABASE_URL"),
+        (production(REDIS_URL="localhost:6379"), "REDIS_URL"),
+        (production(CONN_MAX_AGE="forever", DATABASE_URL="postgres://u:p@db/x"), "CONN_MAX_AGE"),
     ],
-    ids=["no-secret-key", "no-allowed-hosts", "debug-not-boolean"],
+    ids=[
+        "no-secret-key",
+        "no-allowed-hosts",
+        "debug-not-boolean",
+        "secure-https-not-boolean",
+        "database-url-unknown-scheme",
+        "database-url-garbage",
+        "redis-url-no-scheme",
+        "conn-max-age-not-int",
+    ],
 )
 def test_bad_production_environment_is_refused_by_name(tmp_path, variables, named):
     result = run(["manage.py", "check"], tmp_path, **variables)
+    # django-environ's env.bool() maps any unknown string to False without raising,
+    # so settings must validate DEBUG's spelling themselves.
     assert result.returncode != 0, f"manage.py check accepted {variables}"
     assert named in result.stderr, result.stderr[-3000:]
 
