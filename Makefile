@@ -16,6 +16,10 @@ BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The database-backed tests run a second time on a throwaway PostgreSQL (the
+# production database). Narrow that run like PYTEST_ARGS, e.g. PG_TESTS=tests/sessions.
+PG_TESTS ?= -q -m "not e2e" tests/accounts tests/sessions tests/toolkit/test_api.py \
+	tests/toolkit/test_pages.py tests/test_demo.py tests/test_health.py
 
 # The embedded default (SQLite, in-memory channel layer) needs DEBUG on unless
 # SECRET_KEY and ALLOWED_HOSTS are given. Exported to every recipe: `make run`
@@ -53,7 +57,9 @@ run: install
 test: install
 	bash scripts/ensure-services.sh
 	$(BIN)/ruff check .
-	bash scripts/with-redis.sh $(BIN)/python -m pytest --ignore=tests/perf $(PYTEST_ARGS)
+	bash scripts/with-redis.sh bash scripts/with-postgres.sh bash -c \
+	  '$(BIN)/python -m pytest --ignore=tests/perf $(PYTEST_ARGS) && \
+	   COCREA_TEST_DB=postgres $(BIN)/python -m pytest $(PG_TESTS)'
 
 bench: install
 	bash scripts/ensure-services.sh

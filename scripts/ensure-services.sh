@@ -2,6 +2,7 @@
 # Make sure the system programs the test suite needs are installed:
 #   redis-server       a throwaway Redis per run (scripts/with-redis.sh)
 #   /usr/bin/chromium  the browser the e2e journeys drive
+#   postgresql         initdb/pg_ctl for a throwaway cluster (scripts/with-postgres.sh)
 # When one is missing and apt-get exists, install the Debian packages (through
 # sudo when not root). The system Redis service is never started. If something
 # is still missing afterwards, say what and how to install it, and exit 1.
@@ -9,10 +10,15 @@ set -euo pipefail
 
 CHROMIUM=/usr/bin/chromium
 
+have_initdb() {
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || command -v initdb >/dev/null 2>&1
+}
+
 missing_packages() {
   local pkgs=()
   command -v redis-server >/dev/null 2>&1 || pkgs+=(redis-server)
   [[ -x "$CHROMIUM" ]] || pkgs+=(chromium)
+  have_initdb || pkgs+=(postgresql)
   echo "${pkgs[*]}"
 }
 
@@ -73,8 +79,9 @@ if [[ -n "$missing" ]]; then
     echo "ensure-services: missing required programs for the test suite:"
     command -v redis-server >/dev/null 2>&1 || echo "  - redis-server (Debian/Ubuntu: apt-get install redis-server)"
     [[ -x "$CHROMIUM" ]] || echo "  - $CHROMIUM (Debian: apt-get install chromium)"
+    have_initdb || echo "  - PostgreSQL's initdb (Debian/Ubuntu: apt-get install postgresql)"
     echo "Install them (as root or with sudo) and run the command again."
   } >&2
   exit 1
 fi
-echo "ensure-services: redis-server and $CHROMIUM are installed" >&2
+echo "ensure-services: redis-server, PostgreSQL and $CHROMIUM are installed" >&2

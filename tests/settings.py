@@ -9,6 +9,16 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 
+# `make test` runs the database-backed tests a second time on a throwaway PostgreSQL
+# (scripts/with-postgres.sh), the production database, with COCREA_TEST_DB=postgres.
+if os.environ.get("COCREA_TEST_DB") == "postgres":
+    if not os.environ.get("POSTGRES_TEST_URL"):
+        raise RuntimeError(
+            "COCREA_TEST_DB=postgres needs POSTGRES_TEST_URL: run through "
+            "scripts/with-postgres.sh (as `make test` does)."
+        )
+    os.environ["DATABASE_URL"] = os.environ["POSTGRES_TEST_URL"]
+
 from cocrea.settings import *  # noqa: E402,F403
 
 # PBKDF2's deliberate slowness costs ~0.25 s per user; tests create many.

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from channels.layers import channel_layers
+from django.db import connection
 from django.test import override_settings
 
 from tests.conftest import free_port, migrate, server_env, start_daphne
@@ -36,7 +37,7 @@ def test_healthy_with_embedded_defaults(client):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["database"]["ok"] and body["database"]["vendor"] == "sqlite"
+    assert body["database"]["ok"] and body["database"]["vendor"] == connection.vendor
     assert body["channel_layer"] == {**body["channel_layer"], "ok": True}
     assert body["channel_layer"]["backend"] == "InMemoryChannelLayer"
     assert response["Cache-Control"].startswith("max-age=0")
