@@ -228,10 +228,13 @@ def test_make_test_ignores_perf_and_runs_under_redis():
         check=True,
         timeout=30,
     ).stdout
-    test_line = next(line for line in out.splitlines() if "--ignore=tests/perf" in line)
-    assert "with-redis.sh" in test_line
-    assert test_line.endswith("--ignore=tests/perf tests/x")
-    bench_line = next(line for line in out.splitlines() if "pytest tests/perf" in line)
+    # A recipe continued with backslashes prints over several lines; join them.
+    lines = out.replace("\\\n", " ").splitlines()
+    test_line = next(line for line in lines if "--ignore=tests/perf" in line)
+    assert "with-redis.sh" in test_line and "with-postgres.sh" in test_line
+    assert "--ignore=tests/perf tests/x &&" in test_line
+    assert "COCREA_TEST_DB=postgres" in test_line
+    bench_line = next(line for line in lines if "pytest tests/perf" in line)
     assert "with-redis.sh" in bench_line
     assert "ensure-services.sh" in out
 
