@@ -131,7 +131,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except Process.DoesNotExist as exc:
         raise Http404(_("No existe ese proceso.")) from exc
     if not process_rules.can_view_process(request.user, process):
-        # Drafts are not secret in their existence only to their team: say "not found".
+        # A draft's very existence is for its team only: answer as if it did not exist.
         raise Http404(_("No existe ese proceso."))
     return render(
         request,

@@ -63,9 +63,6 @@ class StageInputSerializer(serializers.Serializer):
             raise serializers.ValidationError({"ends_on": _("La etapa termina antes de empezar.")})
         return attrs
 
-    def to_stage(self, attrs: dict[str, Any]) -> StageInput:
-        return StageInput(**attrs)
-
 
 class ProcessWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
