@@ -1,6 +1,9 @@
-"""WebSocket routes. The live-session socket (/ws/sessions/<code>/) arrives with the
-live sessions work; the list exists now so the ASGI stack is complete."""
+"""WebSocket routes."""
 
-from typing import Any
+from django.urls import path
 
-websocket_urlpatterns: list[Any] = []
+from sessions.consumers import SessionConsumer
+
+websocket_urlpatterns = [
+    path("ws/sessions/<str:code>/", SessionConsumer.as_asgi()),
+]

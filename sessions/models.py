@@ -1,5 +1,4 @@
-"""Participatory processes and their stages. Live sessions (join codes, agenda,
-presence) hang off a stage and arrive with the live-session work."""
+"""Participatory processes, their stages, and the live sessions run at a stage."""
 
 from __future__ import annotations
 
@@ -96,3 +95,164 @@ class Stage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.process} · {self.order}. {self.name}"
+
+
+# --- live sessions -----------------------------------------------------------------
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Programada")
+    LIVE = "live", _("En vivo")
+    PAUSED = "paused", _("En pausa")
+    ENDED = "ended", _("Terminada")
+
+
+class LiveSession(models.Model):
+    """A live workshop at one IAP2 level, joined with a short code."""
+
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("etapa")
+    )
+    level = models.ForeignKey(
+        Level, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("nivel")
+    )
+    title = models.CharField(_("título"), max_length=200)
+    code = models.CharField(_("código"), max_length=6, db_index=True)
+    status = models.CharField(
+        _("estado"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    require_account = models.BooleanField(_("exige cuenta ciudadana"), default=False)
+    moderate_questions = models.BooleanField(_("moderar preguntas"), default=True)
+    input_locked = models.BooleanField(default=False)
+    results_hidden = models.BooleanField(default=True)
+    current_activity = models.ForeignKey(
+        "Activity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_remaining = models.PositiveIntegerField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created",)
+        verbose_name = _("sesión en vivo")
+        verbose_name_plural = _("sesiones en vivo")
+        constraints = [
+            # A code identifies one session among those not ended; ended ones free it.
+            models.UniqueConstraint(
+                fields=("code",),
+                condition=~models.Q(status="ended"),
+                name="live_session_code_unique_while_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.code})"
+
+    @property
+    def stream(self) -> str:
+        return f"session:{self.pk}"
+
+    @property
+    def entity(self) -> Entity:
+        return self.stage.process.entity
+
+
+class ActivityKind(models.TextChoices):
+    SLIDE = "slide", _("Diapositiva informativa")
+    QA = "qa", _("Preguntas y respuestas")
+    CANVAS = "canvas", _("Lienzo")
+    POLL = "poll", _("Votación")
+    BREAK = "break", _("Pausa")
+
+
+class Activity(models.Model):
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="activities")
+    order = models.PositiveSmallIntegerField(_("orden"))
+    kind = models.CharField(_("tipo"), max_length=10, choices=ActivityKind.choices)
+    title = models.CharField(_("título"), max_length=200)
+    body = models.TextField(_("contenido (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    duration = models.PositiveIntegerField(_("duración (segundos)"), null=True, blank=True)
+    config = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ("session", "order")
+        constraints = [
+            models.UniqueConstraint(fields=("session", "order"), name="activity_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+class Participant(models.Model):
+    """Someone who joined a session: a display name and proof of consent, no account
+    needed (``user`` is set when the session requires signed-in citizens)."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="participations"
+    )
+    display_name = models.CharField(_("nombre visible"), max_length=60)
+    token = models.CharField(max_length=43, unique=True)
+    consent_version = models.CharField(max_length=20)
+    consented_at = models.DateTimeField()
+    joined_at = models.DateTimeField(auto_now_add=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    connections = models.IntegerField(default=0)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("joined_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("session", "user"),
+                condition=models.Q(user__isnull=False),
+                name="participant_one_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class QuestionStatus(models.TextChoices):
+    PENDING = "pending", _("En moderación")
+    APPROVED = "approved", _("Aprobada")
+    REJECTED = "rejected", _("Rechazada")
+    ANSWERED = "answered", _("Respondida")
+
+
+class Question(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="questions")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="questions"
+    )
+    text = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=QuestionStatus.choices)
+    upvotes = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-upvotes", "created")
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class QuestionVote(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
+    voter = models.CharField(max_length=64)  # "p:<participant id>" or "u:<user id>"
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("question", "voter"), name="question_vote_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.voter} → {self.question_id}"

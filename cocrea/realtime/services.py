@@ -1,0 +1,63 @@
+"""Writing to an event stream and fanning events out after commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.db.models import F
+
+from cocrea.realtime.models import StreamEvent, StreamHead
+
+logger = logging.getLogger(__name__)
+
+
+def group_name(stream: str) -> str:
+    """Channel-layer group for a stream (group names allow only [a-zA-Z0-9._-])."""
+    return "stream." + stream.replace(":", ".")
+
+
+def event_append(*, stream: str, type: str, payload: dict[str, Any]) -> StreamEvent:
+    """Append an event in the caller's transaction and broadcast it once committed.
+
+    Must run inside ``transaction.atomic()``: the event and the change it describes
+    commit together or not at all."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        raise RuntimeError("event_append must run inside transaction.atomic()")
+    StreamHead.objects.get_or_create(stream=stream)
+    # The UPDATE takes the row lock (SQLite: the database write lock) until commit.
+    StreamHead.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
+    seq = StreamHead.objects.values_list("last_seq", flat=True).get(stream=stream)
+    event = StreamEvent.objects.create(stream=stream, seq=seq, type=type, payload=payload)
+    transaction.on_commit(lambda: broadcast(stream, event.as_frame()))
+    return event
+
+
+def broadcast(stream: str, frame: dict[str, Any]) -> None:
+    """Fan an event out to every connection of the stream, on every server process.
+
+    Best effort: a lost message is repaired by the receivers from the database."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(
+            group_name(stream), {"type": "stream.event", "frame": frame}
+        )
+    except Exception:  # the change is committed; receivers catch up by seq
+        logger.exception("broadcast of %s#%s failed", stream, frame.get("seq"))
+
+
+def stream_prune(*, stream: str, keep_last: int) -> int:
+    """Delete all but the last ``keep_last`` events; returns how many were deleted.
+    Clients behind the pruned point get ``resync`` and reload a snapshot."""
+    with transaction.atomic():
+        head, _ = StreamHead.objects.select_for_update().get_or_create(stream=stream)
+        cutoff = max(head.pruned_before, head.last_seq - keep_last + 1)
+        deleted, _ = StreamEvent.objects.filter(stream=stream, seq__lt=cutoff).delete()
+        StreamHead.objects.filter(stream=stream).update(pruned_before=cutoff)
+    return deleted

@@ -1,0 +1,317 @@
+"""The live-session WebSocket: /ws/sessions/<code>/ (docs/realtime-protocol.md).
+
+It translates frames to service calls and events to frames. Every connection keeps
+the last ``seq`` it delivered and never skips one: a gap in what the channel layer
+brings (it is at-most-once) is filled from the database before going on."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import timezone
+
+from cocrea.accounts.rules import can_facilitate
+from cocrea.realtime.selectors import events_after, stream_head
+from cocrea.realtime.services import group_name
+from sessions import live
+from sessions.codes import normalize_code
+from sessions.cookies import CookieError, cookie_name, participant_from_cookie
+from sessions.live_selectors import (
+    PRESENCE_WINDOW,
+    present_participants,
+    session_by_code,
+    session_snapshot,
+)
+from sessions.models import LiveSession, Participant, SessionStatus
+from sessions.protocol import MAX_FRAME_BYTES, FrameError, HelloSerializer, parse_command, validate
+from sessions.serialization import visible_frame
+
+logger = logging.getLogger("cocrea.realtime")
+
+RATE_PER_SECOND = 20.0
+RATE_BURST = 40.0
+RATE_STRIKES = 20
+PRESENCE_DELAY = 0.5
+
+CLOSE_UNAUTHENTICATED = 4401
+CLOSE_REMOVED = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_ENDED = 4410
+CLOSE_RATE = 4429
+
+
+class SessionConsumer(AsyncWebsocketConsumer):
+    session_id: int
+    stream: str
+    role: str
+    participant: Participant | None = None
+
+    async def connect(self) -> None:
+        self.ready = False
+        self.sent_seq = 0
+        self.buffer: list[dict[str, Any]] = []
+        self.tokens = RATE_BURST
+        self.last_refill = time.monotonic()
+        self.strikes = 0
+        self.joined_groups: list[str] = []
+        # Accept first: WebSocket close codes (the reason) exist only after accepting.
+        await self.accept()
+        code = normalize_code(self.scope["url_route"]["kwargs"]["code"])
+        session = await database_sync_to_async(session_by_code)(code) if code else None
+        if session is None:
+            await self.close(CLOSE_NOT_FOUND, "session not found")
+            return
+        if session.status == SessionStatus.ENDED:
+            await self.close(CLOSE_ENDED, "session ended")
+            return
+        self.session_id = session.pk
+        self.stream = session.stream
+        user = self.scope.get("user")
+        if user is not None and user.is_authenticated and await _can_facilitate(user, session):
+            self.role = "facilitator"
+            self.actor = live.Actor(role="facilitator", key=f"u:{user.pk}", user_id=user.pk)
+        else:
+            cookie = self.scope.get("cookies", {}).get(cookie_name(session.code))
+            try:
+                participant = await database_sync_to_async(participant_from_cookie)(
+                    cookie, session_id=session.pk
+                )
+            except CookieError as exc:
+                if exc.reason == "removed":
+                    await self.close(CLOSE_REMOVED, "removed from the session")
+                else:
+                    await self.close(CLOSE_UNAUTHENTICATED, f"participant cookie {exc.reason}")
+                return
+            self.role = "participant"
+            self.participant = participant
+            self.actor = live.Actor(
+                role="participant", key=f"p:{participant.pk}", participant_id=participant.pk
+            )
+            await database_sync_to_async(live.participant_connected)(participant_id=participant.pk)
+        # Subscribe before anything is read, so no event can fall between the
+        # snapshot and the first broadcast we receive.
+        await self._join(group_name(self.stream))
+        await self._join(self._presence_group(facilitator=self.role == "facilitator"))
+        if self.participant is not None:
+            schedule_presence(self.channel_layer, session.pk)
+
+    async def disconnect(self, code: int) -> None:
+        for group in self.joined_groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.joined_groups = []
+        if self.participant is not None:
+            await database_sync_to_async(live.participant_disconnected)(
+                participant_id=self.participant.pk
+            )
+            schedule_presence(self.channel_layer, self.session_id)
+            self.participant = None
+
+    async def _join(self, group: str) -> None:
+        await self.channel_layer.group_add(group, self.channel_name)
+        self.joined_groups.append(group)
+
+    def _presence_group(self, *, facilitator: bool) -> str:
+        suffix = "facilitators" if facilitator else "participants"
+        return f"{group_name(self.stream)}.presence.{suffix}"
+
+    # --- frames from the client -----------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if bytes_data is not None:
+            await self.close(1003, "binary frames are not accepted")
+            return
+        assert text_data is not None
+        if len(text_data.encode("utf-8")) > MAX_FRAME_BYTES:
+            await self.close(1009, "frame larger than 64 KiB")
+            return
+        if not await self._within_rate():
+            return
+        try:
+            frame = json.loads(text_data)
+        except ValueError:
+            await self._error("invalid_json", "El mensaje no es JSON válido.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self._error("invalid_frame", "Se espera un objeto JSON con «type».", "type")
+            return
+        kind = frame["type"]
+        op_id = frame.get("op_id") if isinstance(frame.get("op_id"), str) else None
+        try:
+            if kind == "hello":
+                await self._hello(validate(HelloSerializer, frame).get("last_seq"))
+            elif not self.ready:
+                raise FrameError("hello_required", "El primer mensaje debe ser «hello».")
+            elif kind == "ping":
+                await self._ping()
+            else:
+                await self._command(frame)
+        except FrameError as exc:
+            await self._error(exc.code, exc.message, exc.field, op_id)
+        except live.CommandError as exc:
+            if exc.code == "forbidden":
+                logger.warning(
+                    "forbidden command %s from %s in session %s",
+                    kind,
+                    self.actor.key,
+                    self.session_id,
+                )
+            await self._error(exc.code, exc.message, exc.field, op_id)
+
+    async def _within_rate(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(RATE_BURST, self.tokens + (now - self.last_refill) * RATE_PER_SECOND)
+        self.last_refill = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.strikes += 1
+        if self.strikes >= RATE_STRIKES:
+            await self.close(CLOSE_RATE, "rate limit exceeded")
+        else:
+            await self._error("rate_limited", "Demasiados mensajes; espere un momento.")
+        return False
+
+    async def _hello(self, last_seq: int | None) -> None:
+        if self.ready:
+            raise FrameError("invalid", "«hello» ya se recibió en esta conexión.", "type")
+        if last_seq is None:
+            await self._send_snapshot()
+        else:
+            replay = await database_sync_to_async(events_after)(self.stream, last_seq)
+            if replay.resync:
+                await self._send({"type": "resync", "reason": replay.resync, "seq": replay.head})
+                await self._send_snapshot()
+            else:
+                self.sent_seq = last_seq
+                for event in replay.events:
+                    await self._deliver(event.as_frame(), fill_gaps=False)
+        self.ready = True
+        pending, self.buffer = self.buffer, []
+        for frame in pending:
+            await self._deliver(frame)
+
+    async def _send_snapshot(self) -> None:
+        snapshot = await database_sync_to_async(session_snapshot)(
+            self.session_id, role=self.role, participant=self.participant
+        )
+        self.sent_seq = snapshot["seq"]
+        await self._send(snapshot)
+
+    async def _ping(self) -> None:
+        if self.participant is not None:
+            await database_sync_to_async(live.participant_seen)(
+                participant_id=self.participant.pk, older_than=PRESENCE_WINDOW / 2
+            )
+        # A heartbeat is also when a lost last broadcast gets noticed and repaired.
+        head = await database_sync_to_async(stream_head)(self.stream)
+        if head > self.sent_seq:
+            await self._fill(head)
+        await self._send({"type": "pong", "server_time": timezone.now().isoformat()})
+
+    async def _command(self, frame: dict[str, Any]) -> None:
+        kind, op_id, data = parse_command(frame)
+        result, duplicate = await database_sync_to_async(live.session_command)(
+            session_id=self.session_id, actor=self.actor, type=kind, data=data, op_id=op_id
+        )
+        await self._send({"type": "ack", "op_id": op_id, "result": result, "duplicate": duplicate})
+
+    # --- events from the channel layer ---------------------------------------------
+
+    async def stream_event(self, message: dict[str, Any]) -> None:
+        frame = message["frame"]
+        if not self.ready:
+            self.buffer.append(frame)
+            return
+        await self._deliver(frame)
+
+    async def _deliver(self, frame: dict[str, Any], *, fill_gaps: bool = True) -> None:
+        seq = frame["seq"]
+        if seq <= self.sent_seq:
+            return  # already covered by the snapshot, a replay or a gap fill
+        if fill_gaps and seq > self.sent_seq + 1:
+            await self._fill(seq - 1)
+        participant_id = self.participant.pk if self.participant else None
+        await self._send(visible_frame(frame, role=self.role, participant_id=participant_id))
+        self.sent_seq = seq
+        await self._after(frame, participant_id)
+
+    async def _fill(self, until: int) -> None:
+        replay = await database_sync_to_async(events_after)(self.stream, self.sent_seq, until=until)
+        if replay.resync:
+            await self._send({"type": "resync", "reason": replay.resync, "seq": replay.head})
+            await self._send_snapshot()
+            return
+        for event in replay.events:
+            await self._deliver(event.as_frame(), fill_gaps=False)
+
+    async def _after(self, frame: dict[str, Any], participant_id: int | None) -> None:
+        event, data = frame["event"], frame["data"]
+        if event == "session.status" and data.get("status") == SessionStatus.ENDED:
+            await self._send({"type": "bye", "reason": "ended"})
+            await self.close(CLOSE_ENDED, "session ended")
+        elif event == "participant.removed" and data.get("participant_id") == participant_id:
+            await self._send({"type": "bye", "reason": "removed"})
+            await self.close(CLOSE_REMOVED, "removed from the session")
+
+    async def presence_update(self, message: dict[str, Any]) -> None:
+        frame = {"type": "presence", "count": message["count"]}
+        if self.role == "facilitator":
+            frame["participants"] = message["participants"]
+        if self.ready:
+            await self._send(frame)
+
+    # --- helpers --------------------------------------------------------------------
+
+    async def _send(self, frame: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+
+    async def _error(
+        self, code: str, message: str, field: str | None = None, op_id: str | None = None
+    ) -> None:
+        frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
+        if field:
+            frame["field"] = field
+        if op_id:
+            frame["op_id"] = op_id
+        await self._send(frame)
+
+
+@database_sync_to_async
+def _can_facilitate(user: Any, session: LiveSession) -> bool:
+    return can_facilitate(user, session.entity)
+
+
+# --- presence: computed once per session and process, at most twice a second -----------
+
+_presence_tasks: dict[int, asyncio.Task] = {}
+
+
+def schedule_presence(layer: Any, session_id: int) -> None:
+    """Coalesce joins and leaves into one presence broadcast after a short delay."""
+    task = _presence_tasks.get(session_id)
+    if task is not None and not task.done():
+        return
+    _presence_tasks[session_id] = asyncio.ensure_future(_broadcast_presence(layer, session_id))
+
+
+async def _broadcast_presence(layer: Any, session_id: int) -> None:
+    await asyncio.sleep(PRESENCE_DELAY)
+    _presence_tasks.pop(session_id, None)
+    present = await database_sync_to_async(present_participants)(session_id)
+    base = f"{group_name(f'session:{session_id}')}.presence"
+    count = len(present)
+    await layer.group_send(f"{base}.participants", {"type": "presence.update", "count": count})
+    await layer.group_send(
+        f"{base}.facilitators",
+        {
+            "type": "presence.update",
+            "count": count,
+            "participants": [{"id": p.pk, "name": p.display_name} for p in present],
+        },
+    )

@@ -1,0 +1,461 @@
+"""Writes for live sessions: creating, joining, the agenda, and every command sent
+over the WebSocket. Each command runs in one transaction that also appends its
+events to the session's stream and records the ``op_id`` with its result, so a
+change, its events and its idempotency record commit together or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cocrea.accounts.models import User
+from cocrea.realtime.models import ProcessedOp
+from cocrea.realtime.services import event_append
+from sessions import levels
+from sessions.codes import new_code
+from sessions.markdown import render_markdown
+from sessions.models import (
+    Activity,
+    ActivityKind,
+    LiveSession,
+    Participant,
+    Question,
+    QuestionStatus,
+    QuestionVote,
+    SessionStatus,
+    Stage,
+)
+from sessions.notice import NOTICE_VERSION
+from sessions.serialization import activity_data, agenda_data, question_data, timer_data
+
+
+class CommandError(Exception):
+    """A command that cannot be applied; ``code`` is the protocol's error code."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: str  # "facilitator" | "participant"
+    key: str  # "u:<user id>" | "p:<participant id>": who, for op_ids and votes
+    participant_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
+
+
+# --- creating and joining ------------------------------------------------------------
+
+
+def session_create(
+    *,
+    stage: Stage,
+    title: str,
+    created_by: User | None = None,
+    require_account: bool = False,
+    moderate_questions: bool = True,
+) -> LiveSession:
+    """Open a session for a stage, at the stage's IAP2 level, with a fresh code.
+
+    The code is unique among sessions not ended (a partial unique index); on the
+    rare collision the insert fails and we draw again."""
+    if not title.strip():
+        raise ValidationError({"title": [_("Una sesión necesita un título.")]})
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                return LiveSession.objects.create(
+                    stage=stage,
+                    level=stage.level,
+                    title=title.strip(),
+                    code=new_code(),
+                    created_by=created_by,
+                    require_account=require_account,
+                    moderate_questions=moderate_questions,
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not draw a free join code in 10 attempts")
+
+
+def participant_join(
+    *,
+    session: LiveSession,
+    display_name: str,
+    consent: bool,
+    user: User | None = None,
+) -> Participant:
+    errors: dict[str, list[str]] = {}
+    name = " ".join(display_name.split())
+    if not name:
+        errors["display_name"] = [_("Escriba el nombre con el que quiere aparecer.")]
+    elif len(name) > 60:
+        errors["display_name"] = [_("El nombre admite como máximo 60 caracteres.")]
+    if not consent:
+        errors["consent"] = [_("Para participar debe aceptar el aviso de tratamiento de datos.")]
+    if session.status == SessionStatus.ENDED:
+        errors["code"] = [_("Esta sesión ya terminó.")]
+    if session.require_account and (user is None or not user.is_authenticated):
+        errors["user"] = [_("Esta sesión exige ingresar con una cuenta ciudadana.")]
+    if errors:
+        raise ValidationError(errors)
+    if user is not None and session.require_account:
+        existing = Participant.objects.filter(session=session, user=user).first()
+        if existing is not None:
+            if existing.removed_at is not None:
+                raise ValidationError({"user": [_("Usted fue retirado de esta sesión.")]})
+            return existing
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(
+                session=session,
+                user=user if session.require_account else None,
+                display_name=name,
+                token=secrets.token_urlsafe(32),
+                consent_version=NOTICE_VERSION,
+                consented_at=timezone.now(),
+            )
+    except IntegrityError:  # the same account joined twice at once: one row wins
+        return Participant.objects.get(session=session, user=user)
+
+
+def activity_add(
+    *,
+    session: LiveSession,
+    kind: str,
+    title: str,
+    body: str = "",
+    duration: int | None = None,
+) -> Activity:
+    """Add an activity at the end of the agenda, if the session's level allows it."""
+    errors: dict[str, list[str]] = {}
+    if kind not in ActivityKind.values:
+        errors["kind"] = [_("Tipo de actividad desconocido.")]
+    elif not levels.allows(session.level.code, kind):
+        errors["kind"] = [
+            _("El nivel «%(level)s» no permite actividades de tipo «%(kind)s».")
+            % {"level": session.level.tr("name"), "kind": ActivityKind(kind).label}
+        ]
+    if not title.strip():
+        errors["title"] = [_("La actividad necesita un título.")]
+    if duration is not None and not 0 < duration <= 4 * 3600:
+        errors["duration"] = [_("La duración va de 1 segundo a 4 horas.")]
+    if session.status == SessionStatus.ENDED:
+        errors["session"] = [_("Esta sesión ya terminó.")]
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+        order = (locked.activities.aggregate(m=Max("order"))["m"] or 0) + 1
+        activity = Activity.objects.create(
+            session=locked,
+            order=order,
+            kind=kind,
+            title=title.strip(),
+            body=body,
+            body_html=render_markdown(body) if body else "",
+            duration=duration,
+        )
+        event_append(
+            stream=locked.stream, type="agenda.changed", payload={"agenda": agenda_data(locked)}
+        )
+    return activity
+
+
+# --- presence ------------------------------------------------------------------------
+
+
+def participant_connected(*, participant_id: int) -> None:
+    Participant.objects.filter(pk=participant_id).update(
+        connections=F("connections") + 1, last_seen=timezone.now()
+    )
+
+
+def participant_disconnected(*, participant_id: int) -> None:
+    Participant.objects.filter(pk=participant_id, connections__gt=0).update(
+        connections=F("connections") - 1
+    )
+
+
+def participant_seen(*, participant_id: int, older_than: dt.timedelta) -> None:
+    """Refresh ``last_seen`` on a heartbeat, but write at most once per ``older_than``."""
+    now = timezone.now()
+    Participant.objects.filter(pk=participant_id, last_seen__lt=now - older_than).update(
+        last_seen=now
+    )
+
+
+# --- commands ------------------------------------------------------------------------
+
+Handler = Callable[[LiveSession, Actor, dict[str, Any]], dict[str, Any]]
+FACILITATOR_COMMANDS: dict[str, Handler] = {}
+PARTICIPANT_COMMANDS: dict[str, Handler] = {}
+
+
+def _command(name: str, *, facilitator_only: bool) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        FACILITATOR_COMMANDS[name] = handler
+        if not facilitator_only:
+            PARTICIPANT_COMMANDS[name] = handler
+        return handler
+
+    return register
+
+
+def command_names() -> set[str]:
+    return set(FACILITATOR_COMMANDS)
+
+
+def session_command(
+    *, session_id: int, actor: Actor, type: str, data: dict[str, Any], op_id: str
+) -> tuple[dict[str, Any], bool]:
+    """Apply one command; returns ``(result, duplicate)``.
+
+    A command already applied under this actor's ``op_id`` is answered with the
+    stored result and changes nothing (``duplicate`` is True)."""
+    table = FACILITATOR_COMMANDS if actor.is_facilitator else PARTICIPANT_COMMANDS
+    if type not in table:
+        if type in FACILITATOR_COMMANDS:
+            raise CommandError("forbidden", _("Solo el equipo facilitador puede hacer esto."))
+        raise CommandError("unknown_type", _("Tipo de mensaje desconocido."), "type")
+    stream = f"session:{session_id}"
+    stored = ProcessedOp.objects.filter(stream=stream, actor=actor.key, op_id=op_id).first()
+    if stored is not None:
+        return stored.result, True
+    try:
+        with transaction.atomic():
+            session = (
+                LiveSession.objects.select_for_update().select_related("level").get(pk=session_id)
+            )
+            if session.status == SessionStatus.ENDED:
+                raise CommandError("locked", _("Esta sesión ya terminó."))
+            if actor.participant_id is not None:
+                _check_participant(session, actor)
+            result = table[type](session, actor, data)
+            ProcessedOp.objects.create(stream=stream, actor=actor.key, op_id=op_id, result=result)
+    except IntegrityError:
+        # The same op_id raced in on another connection and won: answer as it did.
+        stored = ProcessedOp.objects.filter(stream=stream, actor=actor.key, op_id=op_id).first()
+        if stored is None:
+            raise
+        return stored.result, True
+    return result, False
+
+
+def _check_participant(session: LiveSession, actor: Actor) -> None:
+    removed = (
+        Participant.objects.filter(pk=actor.participant_id, session=session)
+        .values_list("removed_at", flat=True)
+        .first()
+    )
+    if removed is not None:
+        raise CommandError("forbidden", _("Usted fue retirado de esta sesión."))
+
+
+def _emit(session: LiveSession, type: str, payload: dict[str, Any]) -> dict[str, Any]:
+    event = event_append(stream=session.stream, type=type, payload=payload)
+    return {"seq": event.seq}
+
+
+def _status_change(session: LiveSession, *, allowed_from: set[str], to: str) -> dict[str, Any]:
+    if session.status not in allowed_from:
+        raise CommandError(
+            "conflict",
+            _("La sesión está «%(status)s»; no se puede hacer eso ahora.")
+            % {"status": session.get_status_display()},
+        )
+    now = timezone.now()
+    session.status = to
+    if to == SessionStatus.LIVE and session.started_at is None:
+        session.started_at = now
+    if to == SessionStatus.PAUSED and session.timer_ends_at is not None:
+        # Freeze the countdown: keep what was left, resume from there.
+        left = (session.timer_ends_at - now).total_seconds()
+        session.timer_remaining = max(0, math.ceil(left))
+        session.timer_ends_at = None
+    if to == SessionStatus.LIVE and session.timer_remaining is not None:
+        session.timer_ends_at = now + dt.timedelta(seconds=session.timer_remaining)
+        session.timer_remaining = None
+    if to == SessionStatus.ENDED:
+        session.ended_at = now
+        session.timer_ends_at = None
+        session.timer_remaining = None
+    session.save()
+    return _emit(session, "session.status", {"status": to, "timer": timer_data(session)})
+
+
+@_command("session.start", facilitator_only=True)
+def _start(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _status_change(session, allowed_from={SessionStatus.SCHEDULED}, to=SessionStatus.LIVE)
+
+
+@_command("session.pause", facilitator_only=True)
+def _pause(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _status_change(session, allowed_from={SessionStatus.LIVE}, to=SessionStatus.PAUSED)
+
+
+@_command("session.resume", facilitator_only=True)
+def _resume(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _status_change(session, allowed_from={SessionStatus.PAUSED}, to=SessionStatus.LIVE)
+
+
+@_command("session.end", facilitator_only=True)
+def _end(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _status_change(
+        session,
+        allowed_from={SessionStatus.SCHEDULED, SessionStatus.LIVE, SessionStatus.PAUSED},
+        to=SessionStatus.ENDED,
+    )
+
+
+@_command("activity.goto", facilitator_only=True)
+def _goto(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    activity = Activity.objects.filter(session=session, pk=data["activity_id"]).first()
+    if activity is None:
+        raise CommandError("not_found", _("No existe esa actividad en la sesión."), "activity_id")
+    session.current_activity = activity
+    session.save(update_fields=["current_activity"])
+    return _emit(session, "session.activity", {"activity_id": activity.pk})
+
+
+@_command("timer.start", facilitator_only=True)
+def _timer_start(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    seconds = data["seconds"]
+    if session.status == SessionStatus.PAUSED:
+        session.timer_ends_at, session.timer_remaining = None, seconds
+    else:
+        session.timer_ends_at = timezone.now() + dt.timedelta(seconds=seconds)
+        session.timer_remaining = None
+    session.save(update_fields=["timer_ends_at", "timer_remaining"])
+    return _emit(session, "session.timer", timer_data(session, with_server_time=True))
+
+
+@_command("timer.stop", facilitator_only=True)
+def _timer_stop(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    session.timer_ends_at, session.timer_remaining = None, None
+    session.save(update_fields=["timer_ends_at", "timer_remaining"])
+    return _emit(session, "session.timer", timer_data(session, with_server_time=True))
+
+
+def _flag(session: LiveSession, field: str, value: bool, event: str, key: str) -> dict[str, Any]:
+    setattr(session, field, value)
+    session.save(update_fields=[field])
+    return _emit(session, event, {key: value})
+
+
+@_command("input.lock", facilitator_only=True)
+def _lock(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _flag(session, "input_locked", True, "session.input", "locked")
+
+
+@_command("input.unlock", facilitator_only=True)
+def _unlock(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _flag(session, "input_locked", False, "session.input", "locked")
+
+
+@_command("results.hide", facilitator_only=True)
+def _hide(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _flag(session, "results_hidden", True, "session.results", "hidden")
+
+
+@_command("results.reveal", facilitator_only=True)
+def _reveal(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _flag(session, "results_hidden", False, "session.results", "hidden")
+
+
+@_command("participant.remove", facilitator_only=True)
+def _remove(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    updated = Participant.objects.filter(
+        session=session, pk=data["participant_id"], removed_at__isnull=True
+    ).update(removed_at=timezone.now())
+    if not updated:
+        raise CommandError(
+            "not_found", _("No hay un participante activo con ese número."), "participant_id"
+        )
+    return _emit(session, "participant.removed", {"participant_id": data["participant_id"]})
+
+
+def _require_input_open(session: LiveSession) -> None:
+    if session.status != SessionStatus.LIVE:
+        raise CommandError("locked", _("La sesión no está en vivo."))
+    if session.input_locked:
+        raise CommandError("locked", _("El equipo facilitador cerró los aportes por ahora."))
+
+
+@_command("qa.ask", facilitator_only=False)
+def _ask(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    if not actor.is_facilitator:
+        _require_input_open(session)
+    activity = session.current_activity
+    if activity is None or activity.kind != ActivityKind.QA:
+        raise CommandError("conflict", _("Ahora no hay una actividad de preguntas abierta."))
+    moderated = session.moderate_questions and not actor.is_facilitator
+    question = Question.objects.create(
+        activity=activity,
+        participant_id=actor.participant_id,
+        text=data["text"].strip(),
+        status=QuestionStatus.PENDING if moderated else QuestionStatus.APPROVED,
+    )
+    result = _emit(session, "qa.asked", {"question": question_data(question)})
+    return {**result, "question_id": question.pk}
+
+
+@_command("qa.upvote", facilitator_only=False)
+def _upvote(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    if not actor.is_facilitator:
+        _require_input_open(session)
+    question = Question.objects.filter(
+        activity__session=session,
+        pk=data["question_id"],
+        status__in=(QuestionStatus.APPROVED, QuestionStatus.ANSWERED),
+    ).first()
+    if question is None:
+        raise CommandError("not_found", _("No existe esa pregunta."), "question_id")
+    try:
+        with transaction.atomic():
+            QuestionVote.objects.create(question=question, voter=actor.key)
+    except IntegrityError:
+        raise CommandError("conflict", _("Ya apoyó esta pregunta."), "question_id") from None
+    Question.objects.filter(pk=question.pk).update(upvotes=F("upvotes") + 1)
+    question.refresh_from_db(fields=["upvotes"])
+    result = _emit(session, "qa.upvoted", {"question_id": question.pk, "upvotes": question.upvotes})
+    return {**result, "upvotes": question.upvotes}
+
+
+@_command("qa.moderate", facilitator_only=True)
+def _moderate(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    question = Question.objects.filter(activity__session=session, pk=data["question_id"]).first()
+    if question is None:
+        raise CommandError("not_found", _("No existe esa pregunta."), "question_id")
+    question.status = data["status"]
+    question.save(update_fields=["status"])
+    result = _emit(session, "qa.moderated", {"question": question_data(question)})
+    return {**result, "status": question.status}
+
+
+__all__ = [
+    "Actor",
+    "CommandError",
+    "activity_add",
+    "activity_data",
+    "participant_join",
+    "session_command",
+    "session_create",
+]

@@ -1,0 +1,108 @@
+"""Reads for live sessions: lookups by code, the snapshot, presence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cocrea.realtime.selectors import stream_head
+from sessions.models import LiveSession, Participant, Question, QuestionVote, SessionStatus
+from sessions.serialization import (
+    PUBLIC_QUESTION_STATUSES,
+    agenda_data,
+    public_question,
+    question_data,
+    timer_data,
+)
+
+PRESENCE_WINDOW = dt.timedelta(seconds=90)
+
+
+def session_by_code(code: str) -> LiveSession | None:
+    """The open session with this code, else the most recent ended one (so a late
+    visitor is told it ended, not that it never existed)."""
+    sessions = LiveSession.objects.select_related("level", "stage__process__entity")
+    return (
+        sessions.filter(code=code).exclude(status=SessionStatus.ENDED).first()
+        or sessions.filter(code=code).order_by("-ended_at").first()
+    )
+
+
+def present_participants(session_id: int) -> list[Participant]:
+    since = timezone.now() - PRESENCE_WINDOW
+    return list(
+        Participant.objects.filter(
+            session_id=session_id,
+            removed_at__isnull=True,
+            connections__gt=0,
+            last_seen__gte=since,
+        ).order_by("display_name")
+    )
+
+
+def presence_frame(session_id: int, *, facilitator: bool) -> dict[str, Any]:
+    present = present_participants(session_id)
+    frame: dict[str, Any] = {"type": "presence", "count": len(present)}
+    if facilitator:
+        frame["participants"] = [{"id": p.pk, "name": p.display_name} for p in present]
+    return frame
+
+
+def session_snapshot(
+    session_id: int, *, role: str, participant: Participant | None
+) -> dict[str, Any]:
+    """Everything a client needs to draw the session, at one ``seq``.
+
+    Read inside one transaction by the caller so the state and ``seq`` agree."""
+    session = LiveSession.objects.select_related("level").get(pk=session_id)
+    seq = stream_head(session.stream)
+    participant_id = participant.pk if participant else None
+    questions = Question.objects.filter(activity__session=session)
+    if role != "facilitator":
+        questions = questions.filter(
+            Q(status__in=PUBLIC_QUESTION_STATUSES) | Q(participant_id=participant_id or -1)
+        )
+    voter = f"p:{participant_id}" if participant_id else None
+    upvoted = set(
+        QuestionVote.objects.filter(voter=voter).values_list("question_id", flat=True)
+        if voter
+        else ()
+    )
+    question_list = []
+    for question in questions.order_by("-upvotes", "created"):
+        data = question_data(question)
+        shown = data if role == "facilitator" else public_question(data, participant_id)
+        shown["upvoted"] = question.pk in upvoted
+        question_list.append(shown)
+    you: dict[str, Any] = {"role": role}
+    if participant is not None:
+        you.update(participant_id=participant.pk, name=participant.display_name)
+    level = session.level
+    presence = presence_frame(session.pk, facilitator=role == "facilitator")
+    presence.pop("type")
+    return {
+        "type": "snapshot",
+        "seq": seq,
+        "server_time": timezone.now().isoformat(),
+        "you": you,
+        "session": {
+            "code": session.code,
+            "title": session.title,
+            "status": session.status,
+            "level": {
+                "code": level.code,
+                "name": level.tr("name"),
+                "promise": level.tr("promise"),
+            },
+            "current_activity_id": session.current_activity_id,
+            "input_locked": session.input_locked,
+            "results_hidden": session.results_hidden,
+            "timer": timer_data(session),
+        },
+        "agenda": agenda_data(session),
+        "questions": question_list,
+        "presence": presence,
+    }

@@ -1,0 +1,117 @@
+"""Validation of client frames: one serializer per message type.
+
+Pure input checking (no database): the consumer turns a failure into an error frame
+naming the first offending field."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+
+from sessions.models import QuestionStatus
+
+OP_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_FRAME_BYTES = 64 * 1024
+
+
+class HelloSerializer(serializers.Serializer):
+    last_seq = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+
+
+class EmptySerializer(serializers.Serializer):
+    pass
+
+
+class ActivityGotoSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1)
+
+
+class TimerStartSerializer(serializers.Serializer):
+    seconds = serializers.IntegerField(min_value=1, max_value=7200)
+
+
+class ParticipantRemoveSerializer(serializers.Serializer):
+    participant_id = serializers.IntegerField(min_value=1)
+
+
+class AskSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500, trim_whitespace=True)
+
+
+class UpvoteSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField(min_value=1)
+
+
+class ModerateSerializer(serializers.Serializer):
+    question_id = serializers.IntegerField(min_value=1)
+    status = serializers.ChoiceField(
+        choices=[QuestionStatus.APPROVED, QuestionStatus.REJECTED, QuestionStatus.ANSWERED]
+    )
+
+
+COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
+    "session.start": EmptySerializer,
+    "session.pause": EmptySerializer,
+    "session.resume": EmptySerializer,
+    "session.end": EmptySerializer,
+    "activity.goto": ActivityGotoSerializer,
+    "timer.start": TimerStartSerializer,
+    "timer.stop": EmptySerializer,
+    "input.lock": EmptySerializer,
+    "input.unlock": EmptySerializer,
+    "results.hide": EmptySerializer,
+    "results.reveal": EmptySerializer,
+    "participant.remove": ParticipantRemoveSerializer,
+    "qa.ask": AskSerializer,
+    "qa.upvote": UpvoteSerializer,
+    "qa.moderate": ModerateSerializer,
+}
+
+
+class FrameError(Exception):
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def _first_error(errors: Any) -> tuple[str | None, str]:
+    """Flatten DRF's error dict to its first (field, message)."""
+    if isinstance(errors, dict):
+        for field, value in errors.items():
+            _inner, message = _first_error(value)
+            return (None if field == "non_field_errors" else str(field)), message
+    if isinstance(errors, list) and errors:
+        return _first_error(errors[0])
+    return None, str(errors)
+
+
+def validate(serializer_class: type[serializers.Serializer], frame: dict[str, Any]) -> dict:
+    payload = {k: v for k, v in frame.items() if k not in ("type", "op_id")}
+    serializer = serializer_class(data=payload)
+    if not serializer.is_valid():
+        field, message = _first_error(serializer.errors)
+        raise FrameError("invalid", message, field)
+    return dict(serializer.validated_data)
+
+
+def parse_command(frame: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """(type, op_id, data) for a command frame, or FrameError."""
+    kind = frame["type"]
+    serializer_class = COMMAND_SERIALIZERS.get(kind)
+    if serializer_class is None:
+        raise FrameError(
+            "unknown_type", _("Tipo de mensaje desconocido: %(t)s.") % {"t": kind[:40]}, "type"
+        )
+    op_id = frame.get("op_id")
+    if not isinstance(op_id, str) or not OP_ID.match(op_id):
+        raise FrameError(
+            "invalid",
+            _("Cada orden necesita un op_id de 1 a 64 caracteres [A-Za-z0-9_-]."),
+            "op_id",
+        )
+    return kind, op_id, validate(serializer_class, frame)

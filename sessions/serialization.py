@@ -1,0 +1,85 @@
+"""Plain-data shapes of live-session objects, shared by events and snapshots, and
+the one visibility function that decides what each recipient may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from sessions.models import Activity, LiveSession, Question, QuestionStatus
+
+PUBLIC_QUESTION_STATUSES = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
+
+
+def activity_data(activity: Activity) -> dict[str, Any]:
+    return {
+        "id": activity.pk,
+        "order": activity.order,
+        "kind": activity.kind,
+        "kind_label": str(activity.get_kind_display()),
+        "title": activity.title,
+        "body_html": activity.body_html,
+        "duration": activity.duration,
+    }
+
+
+def agenda_data(session: LiveSession) -> list[dict[str, Any]]:
+    return [activity_data(a) for a in session.activities.order_by("order")]
+
+
+def question_data(question: Question) -> dict[str, Any]:
+    return {
+        "id": question.pk,
+        "activity_id": question.activity_id,
+        "participant_id": question.participant_id,
+        "text": question.text,
+        "status": question.status,
+        "upvotes": question.upvotes,
+    }
+
+
+def timer_data(session: LiveSession, *, with_server_time: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
+        "remaining": session.timer_remaining,
+    }
+    if with_server_time:
+        data["server_time"] = timezone.now().isoformat()
+    return data
+
+
+HIDDEN: dict[str, Any] = {"event": "hidden", "data": {}}
+
+
+def visible_frame(
+    frame: dict[str, Any], *, role: str, participant_id: int | None
+) -> dict[str, Any]:
+    """What one recipient receives for an event frame ``{"seq", "event", "data"}``.
+
+    Facilitators see everything. Others get a ``hidden`` stub in place of what they
+    may not see, so their ``seq`` stays gap-free. Question authors are never named
+    to other participants."""
+    if role == "facilitator":
+        return {"type": "event", **frame}
+    event, data = frame["event"], frame["data"]
+    visible = data
+    if event == "participant.removed":
+        if data.get("participant_id") != participant_id:
+            visible = None
+    elif event in ("qa.asked", "qa.moderated"):
+        question = data["question"]
+        mine = question.get("participant_id") == participant_id and participant_id is not None
+        if question["status"] in PUBLIC_QUESTION_STATUSES or mine:
+            visible = {"question": public_question(question, participant_id)}
+        else:
+            visible = None
+    if visible is None:
+        return {"type": "event", "seq": frame["seq"], **HIDDEN}
+    return {"type": "event", "seq": frame["seq"], "event": event, "data": visible}
+
+
+def public_question(question: dict[str, Any], participant_id: int | None) -> dict[str, Any]:
+    shown = {k: v for k, v in question.items() if k != "participant_id"}
+    shown["mine"] = participant_id is not None and question.get("participant_id") == participant_id
+    return shown
