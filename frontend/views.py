@@ -9,12 +9,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from cocrea.accounts.rules import can_facilitate
 from cocrea.toolkit import selectors as toolkit
 from cocrea.toolkit.canvas import canvas_preview
 from cocrea.toolkit.countries import COUNTRIES
 from cocrea.toolkit.filters import FilterError, parse_experience_filters
 from cocrea.toolkit.models import Experience, ExperienceKind, Methodology
 from cocrea.toolkit.text import search_terms
+from sessions import live_selectors
 from sessions import rules as process_rules
 from sessions import selectors as processes
 from sessions.models import Process
@@ -133,12 +135,15 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not process_rules.can_view_process(request.user, process):
         # A draft's very existence is for its team only: answer as if it did not exist.
         raise Http404(_("No existe ese proceso."))
+    facilitator = can_facilitate(request.user, process.entity)
     return render(
         request,
         "frontend/process_detail.html",
         {
             "process": process,
             "can_edit": process_rules.can_edit_process(request.user, process),
+            "can_facilitate": facilitator,
+            "live_sessions": live_selectors.sessions_of_process(process) if facilitator else [],
         },
     )
 

@@ -31,6 +31,14 @@ def session_by_code(code: str) -> LiveSession | None:
     )
 
 
+def sessions_of_process(process: Any) -> list[LiveSession]:
+    return list(
+        LiveSession.objects.filter(stage__process=process)
+        .select_related("stage", "level")
+        .order_by("-created")
+    )
+
+
 def present_participants(session_id: int) -> list[Participant]:
     since = timezone.now() - PRESENCE_WINDOW
     return list(
