@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from django.core.cache import cache
 
+# Unknown join codes per client address per minute, over HTTP and WebSocket alike:
+# enough for typing mistakes, far too few to guess a 6-character code.
+CODE_ATTEMPTS = 20
+CODE_WINDOW = 60
+
 
 def hit(key: str, *, limit: int, window: int) -> bool:
     """Count one attempt for ``key``; False once more than ``limit`` in ``window`` s."""

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocrea.accounts.rules import can_facilitate
-from cocrea.ratelimit import client_address, exceeded, hit
+from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, client_address, exceeded, hit
 from sessions import levels, live
 from sessions.codes import normalize_code
 from sessions.cookies import (
@@ -30,9 +30,6 @@ from sessions.live_selectors import session_by_code
 from sessions.models import ActivityKind, LiveSession, Process, SessionStatus
 from sessions.notice import NOTICE_POINTS, NOTICE_VERSION
 from sessions.selectors import process_by_slug
-
-CODE_ATTEMPTS = 20  # per client address per minute: typing mistakes yes, guessing no
-CODE_WINDOW = 60
 
 
 def _error_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:

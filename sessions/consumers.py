@@ -17,6 +17,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone
 
 from cocrea.accounts.rules import can_facilitate
+from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, exceeded, hit
 from cocrea.realtime.selectors import events_after, stream_head
 from cocrea.realtime.services import group_name
 from sessions import live
@@ -62,9 +63,17 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.joined_groups: list[str] = []
         # Accept first: WebSocket close codes (the reason) exist only after accepting.
         await self.accept()
+        address = str((self.scope.get("client") or ["unknown"])[0])
+        if await database_sync_to_async(exceeded)(f"code:{address}", limit=CODE_ATTEMPTS):
+            await self.close(CLOSE_RATE, "too many unknown codes from this address")
+            return
         code = normalize_code(self.scope["url_route"]["kwargs"]["code"])
         session = await database_sync_to_async(session_by_code)(code) if code else None
         if session is None:
+            # Same budget as the HTTP join pages: guessing codes is slow everywhere.
+            await database_sync_to_async(hit)(
+                f"code:{address}", limit=CODE_ATTEMPTS, window=CODE_WINDOW
+            )
             await self.close(CLOSE_NOT_FOUND, "session not found")
             return
         if session.status == SessionStatus.ENDED:
