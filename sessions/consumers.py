@@ -207,7 +207,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def _send_snapshot(self) -> None:
         snapshot = await database_sync_to_async(session_snapshot)(
-            self.session_id, role=self.role, participant=self.participant
+            self.session_id, role=self.role, participant=self.participant, voter=self.actor.key
         )
         self.sent_seq = snapshot["seq"]
         await self._send(snapshot)
@@ -245,6 +245,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
             return  # already covered by the snapshot, a replay or a gap fill
         if fill_gaps and seq > self.sent_seq + 1:
             await self._fill(seq - 1)
+            if seq <= self.sent_seq:
+                return  # the fill ended in a resync whose snapshot covers this event
         participant_id = self.participant.pk if self.participant else None
         await self._send(visible_frame(frame, role=self.role, participant_id=participant_id))
         self.sent_seq = seq

@@ -157,12 +157,13 @@ def activity_add(
         errors["title"] = [_("La actividad necesita un título.")]
     if duration is not None and not 0 < duration <= 4 * 3600:
         errors["duration"] = [_("La duración va de 1 segundo a 4 horas.")]
-    if session.status == SessionStatus.ENDED:
-        errors["session"] = [_("Esta sesión ya terminó.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         locked = LiveSession.objects.select_for_update().get(pk=session.pk)
+        # Decide on the locked row: the caller's copy may predate the session's end.
+        if locked.status == SessionStatus.ENDED:
+            raise ValidationError({"session": [_("Esta sesión ya terminó.")]})
         order = (locked.activities.aggregate(m=Max("order"))["m"] or 0) + 1
         activity = Activity.objects.create(
             session=locked,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cocrea.realtime.models import StreamHead
 from cocrea.realtime.selectors import stream_head
 from sessions.models import LiveSession, Participant, Question, QuestionVote, SessionStatus
 from sessions.serialization import (
@@ -60,20 +62,34 @@ def presence_frame(session_id: int, *, facilitator: bool) -> dict[str, Any]:
 
 
 def session_snapshot(
-    session_id: int, *, role: str, participant: Participant | None
+    session_id: int, *, role: str, participant: Participant | None, voter: str | None = None
 ) -> dict[str, Any]:
-    """Everything a client needs to draw the session, at one ``seq``.
+    """Everything a client needs to draw the session, exactly as of one ``seq``.
 
-    Read inside one transaction by the caller so the state and ``seq`` agree."""
+    The stream's head row is locked while reading: a command commits its change and
+    its event together, so it must wait, and the state read here is the state at
+    ``seq`` (the client then drops events up to ``seq`` and applies the rest).
+    ``voter`` is the reader's vote key (``u:<id>`` for a facilitator); participants'
+    is derived from ``participant``."""
+    with transaction.atomic():
+        stream = f"session:{session_id}"
+        StreamHead.objects.get_or_create(stream=stream)
+        list(StreamHead.objects.select_for_update().filter(stream=stream))
+        seq = stream_head(stream)
+        return _snapshot_at(session_id, seq, role=role, participant=participant, voter=voter)
+
+
+def _snapshot_at(
+    session_id: int, seq: int, *, role: str, participant: Participant | None, voter: str | None
+) -> dict[str, Any]:
     session = LiveSession.objects.select_related("level").get(pk=session_id)
-    seq = stream_head(session.stream)
     participant_id = participant.pk if participant else None
     questions = Question.objects.filter(activity__session=session)
     if role != "facilitator":
         questions = questions.filter(
             Q(status__in=PUBLIC_QUESTION_STATUSES) | Q(participant_id=participant_id or -1)
         )
-    voter = f"p:{participant_id}" if participant_id else None
+    voter = f"p:{participant_id}" if participant_id else voter
     upvoted = set(
         QuestionVote.objects.filter(voter=voter).values_list("question_id", flat=True)
         if voter
