@@ -15,10 +15,16 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
-def language_from_request(request: HttpRequest) -> str:
-    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+def language_from_cookies(cookies: dict[str, str]) -> str:
+    """The language chosen with the switcher, else Spanish. Also used by the
+    WebSocket consumer, which has cookies but no request."""
+    chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME, "")
     supported = {code for code, _name in settings.LANGUAGES}
     return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
+def language_from_request(request: HttpRequest) -> str:
+    return language_from_cookies(request.COOKIES)
 
 
 class SpanishFirstLocaleMiddleware:

@@ -141,11 +141,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # BEGIN IMMEDIATE takes the write lock up front: two transactions that read and
     # then write would otherwise deadlock and one fail at once, busy timeout or not.
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
-    # A file, not shared-cache memory, for the test database: shared cache has table
-    # locks that ignore the busy timeout, so concurrency tests would fail spuriously.
-    DATABASES["default"].setdefault("TEST", {}).setdefault(
-        "NAME", str(BASE_DIR / "var" / "test-cocrea.sqlite3")
-    )
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", _int("CONN_MAX_AGE", default=60))
@@ -199,7 +194,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "cocrea.storage.StaticStorage"
         )
     },
 }

@@ -14,9 +14,11 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cocrea.accounts.rules import can_facilitate
+from cocrea.i18n import language_from_cookies
 from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, exceeded, hit
 from cocrea.realtime.selectors import events_after, stream_head
 from cocrea.realtime.services import group_name
@@ -61,6 +63,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.last_refill = time.monotonic()
         self.strikes = 0
         self.joined_groups: list[str] = []
+        # Messages and names in frames follow the page's language (the switcher cookie).
+        self.language = language_from_cookies(self.scope.get("cookies", {}))
         # Accept first: WebSocket close codes (the reason) exist only after accepting.
         await self.accept()
         address = str((self.scope.get("client") or ["unknown"])[0])
@@ -132,6 +136,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
     # --- frames from the client -----------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        with translation.override(self.language):
+            await self._receive(text_data, bytes_data)
+
+    async def _receive(self, text_data: str | None, bytes_data: bytes | None) -> None:
         if bytes_data is not None:
             await self.close(1003, "binary frames are not accepted")
             return
@@ -144,10 +152,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
         try:
             frame = json.loads(text_data)
         except ValueError:
-            await self._error("invalid_json", "El mensaje no es JSON válido.")
+            await self._error("invalid_json", _("El mensaje no es JSON válido."))
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self._error("invalid_frame", "Se espera un objeto JSON con «type».", "type")
+            await self._error("invalid_frame", _("Se espera un objeto JSON con «type»."), "type")
             return
         kind = frame["type"]
         op_id = frame.get("op_id") if isinstance(frame.get("op_id"), str) else None
@@ -155,7 +163,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
             if kind == "hello":
                 await self._hello(validate(HelloSerializer, frame).get("last_seq"))
             elif not self.ready:
-                raise FrameError("hello_required", "El primer mensaje debe ser «hello».")
+                raise FrameError("hello_required", _("El primer mensaje debe ser «hello»."))
             elif kind == "ping":
                 await self._ping()
             else:
@@ -183,12 +191,12 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if self.strikes >= RATE_STRIKES:
             await self.close(CLOSE_RATE, "rate limit exceeded")
         else:
-            await self._error("rate_limited", "Demasiados mensajes; espere un momento.")
+            await self._error("rate_limited", _("Demasiados mensajes; espere un momento."))
         return False
 
     async def _hello(self, last_seq: int | None) -> None:
         if self.ready:
-            raise FrameError("invalid", "«hello» ya se recibió en esta conexión.", "type")
+            raise FrameError("invalid", _("«hello» ya se recibió en esta conexión."), "type")
         if last_seq is None:
             await self._send_snapshot()
         else:
@@ -237,7 +245,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if not self.ready:
             self.buffer.append(frame)
             return
-        await self._deliver(frame)
+        with translation.override(self.language):  # a gap fill may resend a snapshot
+            await self._deliver(frame)
 
     async def _deliver(self, frame: dict[str, Any], *, fill_gaps: bool = True) -> None:
         seq = frame["seq"]

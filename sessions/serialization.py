@@ -17,7 +17,6 @@ def activity_data(activity: Activity) -> dict[str, Any]:
         "id": activity.pk,
         "order": activity.order,
         "kind": activity.kind,
-        "kind_label": str(activity.get_kind_display()),
         "title": activity.title,
         "body_html": activity.body_html,
         "duration": activity.duration,
@@ -72,6 +71,17 @@ def visible_frame(
         mine = question.get("participant_id") == participant_id and participant_id is not None
         if question["status"] in PUBLIC_QUESTION_STATUSES or mine:
             visible = {"question": public_question(question, participant_id)}
+        elif event == "qa.moderated" and question["status"] == QuestionStatus.REJECTED:
+            # It may have been on screen (approved, then rejected): say only that it
+            # is gone, never its text or author.
+            visible = {
+                "question": {
+                    "id": question["id"],
+                    "activity_id": question["activity_id"],
+                    "status": question["status"],
+                    "mine": False,
+                }
+            }
         else:
             visible = None
     if visible is None:

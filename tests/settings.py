@@ -6,6 +6,7 @@ check production behaviour start their own processes with `cocrea.settings` and 
 production environment (see tests/conftest.py and tests/test_settings_env.py)."""
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "1")
 
@@ -23,3 +24,11 @@ from cocrea.settings import *  # noqa: E402,F403
 
 # PBKDF2's deliberate slowness costs ~0.25 s per user; tests create many.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    # A file, not shared-cache memory: shared cache has table locks that ignore the
+    # busy timeout, so concurrency tests would fail spuriously. One file per test
+    # process, so two runs on one machine never share (or delete) each other's.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"cocrea-test-{os.getpid()}.sqlite3")
+    }

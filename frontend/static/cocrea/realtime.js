@@ -1,0 +1,575 @@
+/* cocrea live sessions: the one WebSocket client shared by the participant screen,
+   the facilitator console and the projector. It implements docs/realtime-protocol.md:
+   hello with last_seq, snapshot / replay / resync, gap-free events applied once,
+   commands with op_ids resent unchanged after a reconnect, heartbeats, and
+   reconnection with exponential back-off and jitter.
+
+   No user-facing text lives here: every string comes from the page (data-*
+   attributes of a hidden element rendered with {% translate %}). */
+
+/** Close codes after which reconnecting cannot help; the page explains instead. */
+export const TERMINAL_CLOSE_CODES = Object.freeze({
+  4401: "closedUnauthenticated",
+  4403: "closedRemoved",
+  4404: "closedNotFound",
+  4410: "closedEnded",
+});
+
+const BYE_CODES = Object.freeze({ removed: 4403, ended: 4410 });
+
+export const PING_INTERVAL_MS = 25_000;
+const SILENCE_LIMIT_MS = 2 * PING_INTERVAL_MS + 10_000; // no frame at all: the socket is dead
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_MAX_MS = 30_000;
+const CLOSE_CLIENT_DROP = 4000; // our own close: a gap, a dead socket, the browser went offline
+
+/** A UUID for op_ids; crypto.randomUUID needs a secure context, plain HTTP on a
+    local network does not have one, so fall back to getRandomValues. */
+export function newOpId() {
+  if (globalThis.crypto && typeof globalThis.crypto.randomUUID === "function") {
+    try {
+      return globalThis.crypto.randomUUID();
+    } catch {
+      /* not a secure context: fall through */
+    }
+  }
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Milliseconds since the epoch for an ISO 8601 time from the server (which may
+    carry microseconds), or NaN. */
+export function parseTime(iso) {
+  if (!iso) return Number.NaN;
+  return Date.parse(String(iso).replace(/(\.\d{3})\d+/, "$1"));
+}
+
+/** Seconds left on a session timer, or null when no countdown is set. */
+export function timerRemaining(timer, serverNow) {
+  if (!timer) return null;
+  if (timer.remaining !== null && timer.remaining !== undefined) return Math.max(0, timer.remaining);
+  if (timer.ends_at) {
+    const ends = parseTime(timer.ends_at);
+    if (Number.isNaN(ends)) return null;
+    return Math.max(0, Math.ceil((ends - serverNow) / 1000));
+  }
+  return null;
+}
+
+/** "m:ss" (or "h:mm:ss") for a number of seconds. */
+export function formatSeconds(total) {
+  const s = Math.max(0, Math.floor(total));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = String(s % 60).padStart(2, "0");
+  return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+/** Replace {name} placeholders in a translated string. */
+export function fill(template, values) {
+  return String(template ?? "").replace(/\{(\w+)\}/g, (match, name) =>
+    Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : match,
+  );
+}
+
+/** An activity's kind in the page's language (the server names it in its own). */
+export function kindLabel(activity, messages) {
+  const kind = String(activity.kind || "");
+  return messages[`kind${kind.charAt(0).toUpperCase()}${kind.slice(1)}`] || kind;
+}
+
+/** The translated strings a page put in data-* attributes of one element. */
+export function readMessages(id = "live-i18n") {
+  const element = document.getElementById(id);
+  return element ? { ...element.dataset } : {};
+}
+
+/** Set text only when it changed, so assistive technology and selection are left alone. */
+export function setText(element, text) {
+  if (element && element.textContent !== text) element.textContent = text;
+}
+
+/** Show or hide an element (the hidden attribute) only when it changes. */
+export function setHidden(element, hidden) {
+  if (element && element.hidden !== hidden) element.hidden = hidden;
+}
+
+/**
+ * Reconcile a container's children with a list of items, keyed, reusing existing
+ * nodes so a focused button survives an update. Children without data-key are left
+ * alone. If a move made the focused element lose focus, focus is put back.
+ */
+export function syncList(container, items, { key, create, update }) {
+  const focused = document.activeElement;
+  const existing = new Map();
+  for (const child of Array.from(container.children)) {
+    if (child.dataset.key !== undefined) existing.set(child.dataset.key, child);
+  }
+  let previous = null;
+  for (const item of items) {
+    const k = String(key(item));
+    let node = existing.get(k);
+    if (node) {
+      existing.delete(k);
+    } else {
+      node = create(item);
+      node.dataset.key = k;
+    }
+    update(node, item);
+    let expected = previous ? previous.nextElementSibling : container.firstElementChild;
+    while (expected && expected.dataset.key === undefined) expected = expected.nextElementSibling;
+    if (node !== expected) container.insertBefore(node, expected);
+    previous = node;
+  }
+  for (const node of existing.values()) node.remove();
+  if (focused && focused !== document.activeElement && focused.isConnected) {
+    focused.focus({ preventScroll: true });
+  }
+}
+
+/** A clone of the first element of a <template>. */
+export function cloneTemplate(id) {
+  const template = document.getElementById(id);
+  return template.content.firstElementChild.cloneNode(true);
+}
+
+/** An error from the server (an `error` frame) or from the client (a lost connection). */
+export class CommandError extends Error {
+  constructor({ code, message = "", field = null }) {
+    super(message || code);
+    this.name = "CommandError";
+    this.code = code;
+    this.field = field;
+  }
+}
+
+/**
+ * The client. Listen with client.on(name, handler):
+ *   "snapshot" (state rebuilt), "event" ({event, data, seq}, already applied),
+ *   "presence" (state.presence), "resync", "connection" ({connected}),
+ *   "terminal" ({code, key}), "error" (an error frame not tied to a command),
+ *   "bye" ({reason}), "pong".
+ * The state is in client.state: {you, session, agenda, questions (Map), presence}.
+ */
+export class RealtimeClient extends EventTarget {
+  constructor({ code, status = null, messages = {}, url = null } = {}) {
+    super();
+    this.code = String(code || "").toUpperCase();
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    this.url = url || `${scheme}//${window.location.host}/ws/sessions/${encodeURIComponent(this.code)}/`;
+    this.statusElement = status;
+    this.messages = messages;
+    this.state = null;
+    this.lastSeq = null;
+    this.offset = 0; // server clock minus ours, in ms
+    this.pending = new Map(); // op_id → {frame, resolve, reject}
+    this.socket = null;
+    this.ready = false;
+    this.connected = false;
+    this.terminal = null;
+    this.attempt = 0;
+    this.retryTimer = null;
+    this.pingTimer = null;
+    this.lastHeard = 0;
+    this.byeReason = null;
+    this._onOnline = () => this.reconnectNow();
+    this._onOffline = () => this._drop();
+    this._onVisible = () => {
+      if (document.visibilityState === "visible") {
+        if (!this.socket) this.reconnectNow();
+        else if (this.ready) this._ping();
+      }
+    };
+  }
+
+  // --- public -------------------------------------------------------------------------
+
+  on(name, handler) {
+    const listener = (event) => handler(event.detail);
+    this.addEventListener(name, listener);
+    return () => this.removeEventListener(name, listener);
+  }
+
+  start() {
+    window.addEventListener("online", this._onOnline);
+    window.addEventListener("offline", this._onOffline);
+    document.addEventListener("visibilitychange", this._onVisible);
+    this._connect();
+    return this;
+  }
+
+  /** The server's clock now, in ms since the epoch. */
+  serverNow() {
+    return Date.now() + this.offset;
+  }
+
+  /** Send a command. Resolves with the ack's result (and `duplicate`), rejects with a
+      CommandError. Queued while disconnected and resent with the same op_id. */
+  send(type, fields = {}) {
+    if (this.terminal) {
+      return Promise.reject(new CommandError({ code: "closed" }));
+    }
+    const opId = newOpId();
+    const frame = { ...fields, type, op_id: opId };
+    return new Promise((resolve, reject) => {
+      this.pending.set(opId, { frame, resolve, reject });
+      if (this.ready) this._transmit(frame);
+    });
+  }
+
+  /** A message for an error, in the page's language. */
+  describeError(error) {
+    if (!error) return this.messages.errGeneric || "";
+    const key = `err${String(error.code || "")
+      .split(/[_-]/)
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join("")}`;
+    // The server writes its messages in Spanish; use them when the page is Spanish.
+    const lang = (document.documentElement.lang || "").toLowerCase();
+    if (lang.startsWith("es") && error.message && error.code !== "closed") return error.message;
+    return this.messages[key] || this.messages.errGeneric || error.message || "";
+  }
+
+  /** Drop the socket now and reconnect at once (used after the network returns). */
+  reconnectNow() {
+    if (this.terminal) return;
+    this.attempt = 0;
+    if (this.socket) return;
+    this._connect();
+  }
+
+  // --- connection ---------------------------------------------------------------------
+
+  _connect() {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.terminal || this.socket) return;
+    let socket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch {
+      this._disconnected();
+      return;
+    }
+    this.socket = socket;
+    this.byeReason = null;
+    socket.addEventListener("open", () => {
+      if (socket === this.socket) this._opened();
+    });
+    socket.addEventListener("message", (event) => {
+      if (socket === this.socket) this._received(event.data);
+    });
+    socket.addEventListener("close", (event) => {
+      if (socket === this.socket) this._closed(event.code);
+    });
+  }
+
+  _opened() {
+    this._transmit({ type: "hello", last_seq: this.lastSeq });
+    this.ready = true;
+    // Frames are handled in order: everything below comes after the snapshot/replay.
+    for (const { frame } of this.pending.values()) this._transmit(frame);
+    this._ping(); // a fresh server_time right after a replay
+    this.lastHeard = Date.now();
+    clearInterval(this.pingTimer);
+    this.pingTimer = setInterval(() => {
+      if (Date.now() - this.lastHeard > SILENCE_LIMIT_MS) this._drop();
+      else this._ping();
+    }, PING_INTERVAL_MS);
+  }
+
+  _closed(code) {
+    const bye = BYE_CODES[this.byeReason];
+    const terminalCode = TERMINAL_CLOSE_CODES[code] ? code : bye;
+    this._teardown();
+    if (terminalCode) {
+      this._stop(terminalCode);
+    } else {
+      this._disconnected();
+    }
+  }
+
+  /** Forget the current socket at once (without waiting for a closing handshake that
+      may never come) and reconnect. */
+  _drop() {
+    const socket = this.socket;
+    if (!socket) return;
+    this._teardown();
+    try {
+      socket.close(CLOSE_CLIENT_DROP);
+    } catch {
+      /* already closed */
+    }
+    this._disconnected();
+  }
+
+  _teardown() {
+    clearInterval(this.pingTimer);
+    this.pingTimer = null;
+    this.socket = null;
+    this.ready = false;
+  }
+
+  _disconnected() {
+    if (this.connected) {
+      this.connected = false;
+      this._emit("connection", { connected: false });
+    }
+    this._status(this.messages.reconnecting || "…");
+    this._scheduleReconnect();
+  }
+
+  _scheduleReconnect() {
+    if (this.terminal || this.retryTimer) return;
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** this.attempt);
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.attempt += 1;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this._connect();
+    }, delay);
+  }
+
+  _stop(code) {
+    const key = TERMINAL_CLOSE_CODES[code];
+    this.terminal = { code, key };
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    window.removeEventListener("online", this._onOnline);
+    window.removeEventListener("offline", this._onOffline);
+    document.removeEventListener("visibilitychange", this._onVisible);
+    this.connected = false;
+    this._status(this.messages[key] || "");
+    for (const { reject } of this.pending.values()) reject(new CommandError({ code: "closed" }));
+    this.pending.clear();
+    this._emit("terminal", { code, key, reason: this.byeReason });
+  }
+
+  _status(text) {
+    setText(this.statusElement, text);
+  }
+
+  _ping() {
+    this._transmit({ type: "ping" });
+  }
+
+  _transmit(frame) {
+    if (!this.socket || this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  // --- frames from the server ---------------------------------------------------------
+
+  _received(text) {
+    let frame;
+    try {
+      frame = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (!frame || typeof frame !== "object") return;
+    this.lastHeard = Date.now();
+    if (!this.connected) {
+      this.connected = true;
+      this.attempt = 0;
+      this._status("");
+      this._emit("connection", { connected: true });
+    }
+    switch (frame.type) {
+      case "snapshot":
+        this._snapshot(frame);
+        break;
+      case "resync":
+        // Events we missed are gone: drop everything; a snapshot follows.
+        this.state = null;
+        this.lastSeq = null;
+        this._emit("resync", { reason: frame.reason });
+        break;
+      case "event":
+        this._event(frame);
+        break;
+      case "ack": {
+        const op = this.pending.get(frame.op_id);
+        if (op) {
+          this.pending.delete(frame.op_id);
+          op.resolve({ ...(frame.result || {}), duplicate: Boolean(frame.duplicate) });
+        }
+        break;
+      }
+      case "error": {
+        const op = frame.op_id ? this.pending.get(frame.op_id) : null;
+        if (op) {
+          this.pending.delete(frame.op_id);
+          op.reject(new CommandError(frame));
+        } else {
+          this._emit("error", new CommandError(frame));
+        }
+        break;
+      }
+      case "presence":
+        if (this.state) {
+          this.state.presence = {
+            count: frame.count,
+            participants: frame.participants ?? this.state.presence.participants,
+          };
+          this._emit("presence", this.state.presence);
+        }
+        break;
+      case "pong":
+        this._clock(frame.server_time);
+        this._emit("pong", {});
+        break;
+      case "bye":
+        this.byeReason = frame.reason;
+        this._emit("bye", { reason: frame.reason });
+        break;
+      default:
+        break;
+    }
+  }
+
+  _clock(serverTime) {
+    const server = parseTime(serverTime);
+    if (!Number.isNaN(server)) this.offset = server - Date.now();
+  }
+
+  _snapshot(frame) {
+    this._clock(frame.server_time);
+    this.lastSeq = frame.seq;
+    const questions = new Map();
+    for (const question of frame.questions || []) questions.set(question.id, { ...question });
+    this.state = {
+      you: frame.you || {},
+      session: { ...frame.session },
+      agenda: frame.agenda || [],
+      questions,
+      presence: { count: 0, participants: undefined, ...(frame.presence || {}) },
+      removed: false,
+    };
+    this._emit("snapshot", this.state);
+  }
+
+  _event(frame) {
+    if (!this.state || typeof frame.seq !== "number") return;
+    if (this.lastSeq !== null && frame.seq <= this.lastSeq) return; // applied already
+    if (this.lastSeq !== null && frame.seq !== this.lastSeq + 1) {
+      this._drop(); // a gap: reconnect, and the server replays from lastSeq
+      return;
+    }
+    this.lastSeq = frame.seq;
+    const { event } = frame;
+    const data = frame.data || {};
+    const state = this.state;
+    const session = state.session;
+    switch (event) {
+      case "session.status":
+        session.status = data.status;
+        if (data.timer) session.timer = data.timer;
+        break;
+      case "session.activity":
+        session.current_activity_id = data.activity_id ?? null;
+        break;
+      case "session.timer":
+        if (data.server_time) this._clock(data.server_time);
+        session.timer = { ends_at: data.ends_at ?? null, remaining: data.remaining ?? null };
+        break;
+      case "session.input":
+        session.input_locked = Boolean(data.locked);
+        break;
+      case "session.results":
+        session.results_hidden = Boolean(data.hidden);
+        break;
+      case "agenda.changed":
+        state.agenda = data.agenda || [];
+        break;
+      case "participant.removed":
+        if (state.you.participant_id && data.participant_id === state.you.participant_id) {
+          state.removed = true;
+        }
+        if (Array.isArray(state.presence.participants)) {
+          state.presence.participants = state.presence.participants.filter(
+            (p) => p.id !== data.participant_id,
+          );
+        }
+        break;
+      case "qa.asked":
+      case "qa.moderated":
+        // A rejected question reaches others only as {id, status}: take it off screen.
+        if (data.question && data.question.status === "rejected" && !data.question.mine) {
+          state.questions.delete(data.question.id);
+        } else if (data.question) {
+          this.upsertQuestion(data.question);
+        }
+        break;
+      case "qa.upvoted": {
+        const question = state.questions.get(data.question_id);
+        if (question) question.upvotes = data.upvotes;
+        break;
+      }
+      default: // "hidden" and anything newer than this client: only the seq matters
+        break;
+    }
+    this._emit("event", { event, data, seq: frame.seq });
+  }
+
+  /** Insert or update a question, keeping what only this client knows (upvoted). */
+  upsertQuestion(question) {
+    if (!this.state) return;
+    const previous = this.state.questions.get(question.id) || {};
+    this.state.questions.set(question.id, {
+      ...previous,
+      ...question,
+      upvoted: Boolean(previous.upvoted || question.upvoted),
+    });
+  }
+
+  _emit(name, detail) {
+    this.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+}
+
+/** A countdown that redraws itself every half second from the session timer. */
+export class Countdown {
+  constructor({ client, element, valueElement = element, onChange = null, messages = {} }) {
+    this.client = client;
+    this.element = element;
+    this.valueElement = valueElement;
+    this.onChange = onChange;
+    this.messages = messages;
+    this.interval = setInterval(() => this.render(), 500);
+  }
+
+  stop() {
+    clearInterval(this.interval);
+    setHidden(this.element, true);
+  }
+
+  render() {
+    const timer = this.client.state?.session?.timer;
+    const left = timerRemaining(timer, this.client.serverNow());
+    const frozen = timer && timer.remaining !== null && timer.remaining !== undefined;
+    setHidden(this.element, left === null);
+    if (left === null) return;
+    let text = formatSeconds(left);
+    if (left === 0) text = `${text} · ${this.messages.timeUp || ""}`.trim();
+    else if (frozen && this.messages.timerStopped) text = `${text} ${this.messages.timerStopped}`;
+    setText(this.valueElement, text);
+    this.element.classList.toggle("is-over", left === 0);
+    if (this.onChange) this.onChange(left);
+  }
+}
+
+/** Start a client for the page's root element (data-code), exposed for tests as
+    window.__cocreaRealtime. */
+export function connectPage(root, messages) {
+  const client = new RealtimeClient({
+    code: root.dataset.code,
+    status: document.getElementById("live-connection"),
+    messages,
+  });
+  window.__cocreaRealtime = client;
+  return client;
+}
