@@ -29,6 +29,7 @@ from sessions.cookies import (
 from sessions.live_selectors import session_by_code
 from sessions.models import ActivityKind, LiveSession, Process, SessionStatus
 from sessions.notice import NOTICE_POINTS, NOTICE_VERSION
+from sessions.rules import belongs_to_session
 from sessions.selectors import process_by_slug
 
 
@@ -41,15 +42,19 @@ def _lookup(request: HttpRequest, raw_code: str) -> LiveSession | HttpResponse:
 
     Unknown codes count against the client's address so codes cannot be guessed."""
     address = client_address(request.META)
-    if exceeded(f"code:{address}", limit=CODE_ATTEMPTS):
+    code = normalize_code(raw_code)
+    session = session_by_code(code) if code else None
+    # Over the limit, answer nothing about the code (not even whether it exists),
+    # unless the visitor already belongs to that session.
+    if exceeded(f"code:{address}", limit=CODE_ATTEMPTS) and not (
+        session is not None and belongs_to_session(request.user, request.COOKIES, session)
+    ):
         return _error_page(
             request,
             _("Demasiados intentos"),
             _("Ha probado demasiados códigos. Espere un minuto e inténtelo de nuevo."),
             429,
         )
-    code = normalize_code(raw_code)
-    session = session_by_code(code) if code else None
     if session is None:
         hit(f"code:{address}", limit=CODE_ATTEMPTS, window=CODE_WINDOW)
         return _error_page(

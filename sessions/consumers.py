@@ -33,6 +33,7 @@ from sessions.live_selectors import (
 )
 from sessions.models import LiveSession, Participant, SessionStatus
 from sessions.protocol import MAX_FRAME_BYTES, FrameError, HelloSerializer, parse_command, validate
+from sessions.rules import belongs_to_session
 from sessions.serialization import visible_frame
 
 logger = logging.getLogger("cocrea.realtime")
@@ -68,13 +69,20 @@ class SessionConsumer(AsyncWebsocketConsumer):
         # Accept first: WebSocket close codes (the reason) exist only after accepting.
         await self.accept()
         address = str((self.scope.get("client") or ["unknown"])[0])
-        if await database_sync_to_async(exceeded)(f"code:{address}", limit=CODE_ATTEMPTS):
-            await self.close(CLOSE_RATE, "too many unknown codes from this address")
-            return
         code = normalize_code(self.scope["url_route"]["kwargs"]["code"])
+        user = self.scope.get("user")
+        cookies = self.scope.get("cookies", {})
         session = await database_sync_to_async(session_by_code)(code) if code else None
+        # As on the HTTP pages: over the limit, say nothing about the code unless the
+        # visitor already belongs to that session.
+        if await database_sync_to_async(exceeded)(f"code:{address}", limit=CODE_ATTEMPTS):
+            belongs = session is not None and await database_sync_to_async(belongs_to_session)(
+                user, cookies, session
+            )
+            if not belongs:
+                await self.close(CLOSE_RATE, "too many unknown codes from this address")
+                return
         if session is None:
-            # Same budget as the HTTP join pages: guessing codes is slow everywhere.
             await database_sync_to_async(hit)(
                 f"code:{address}", limit=CODE_ATTEMPTS, window=CODE_WINDOW
             )
@@ -85,7 +93,6 @@ class SessionConsumer(AsyncWebsocketConsumer):
             return
         self.session_id = session.pk
         self.stream = session.stream
-        user = self.scope.get("user")
         if user is not None and user.is_authenticated and await _can_facilitate(user, session):
             self.role = "facilitator"
             self.actor = live.Actor(role="facilitator", key=f"u:{user.pk}", user_id=user.pk)

@@ -345,14 +345,14 @@ def _timer_start(session: LiveSession, actor: Actor, data: dict[str, Any]) -> di
         session.timer_ends_at = timezone.now() + dt.timedelta(seconds=seconds)
         session.timer_remaining = None
     session.save(update_fields=["timer_ends_at", "timer_remaining"])
-    return _emit(session, "session.timer", timer_data(session, with_server_time=True))
+    return _emit(session, "session.timer", timer_data(session))
 
 
 @_command("timer.stop", facilitator_only=True)
 def _timer_stop(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     session.timer_ends_at, session.timer_remaining = None, None
     session.save(update_fields=["timer_ends_at", "timer_remaining"])
-    return _emit(session, "session.timer", timer_data(session, with_server_time=True))
+    return _emit(session, "session.timer", timer_data(session))
 
 
 def _flag(session: LiveSession, field: str, value: bool, event: str, key: str) -> dict[str, Any]:
@@ -378,7 +378,20 @@ def _hide(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str,
 
 @_command("results.reveal", facilitator_only=True)
 def _reveal(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    return _flag(session, "results_hidden", False, "session.results", "hidden")
+    session.results_hidden = False
+    session.save(update_fields=["results_hidden"])
+    # Participants had no counts while hidden: the reveal brings them all at once.
+    counts = dict(
+        Question.objects.filter(
+            activity__session=session,
+            status__in=(QuestionStatus.APPROVED, QuestionStatus.ANSWERED),
+        ).values_list("pk", "upvotes")
+    )
+    return _emit(
+        session,
+        "session.results",
+        {"hidden": False, "upvotes": {str(pk): votes for pk, votes in counts.items()}},
+    )
 
 
 @_command("participant.remove", facilitator_only=True)
@@ -436,8 +449,20 @@ def _upvote(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[st
         raise CommandError("conflict", _("Ya apoyó esta pregunta."), "question_id") from None
     Question.objects.filter(pk=question.pk).update(upvotes=F("upvotes") + 1)
     question.refresh_from_db(fields=["upvotes"])
-    result = _emit(session, "qa.upvoted", {"question_id": question.pk, "upvotes": question.upvotes})
-    return {**result, "upvotes": question.upvotes}
+    result = _emit(
+        session,
+        "qa.upvoted",
+        # Whether results were hidden when this vote counted: the visibility rule
+        # strips the count for participants then, without reading the session again.
+        {
+            "question_id": question.pk,
+            "upvotes": question.upvotes,
+            "results_hidden": session.results_hidden,
+        },
+    )
+    # The voter learns the count only when results are visible to participants.
+    hidden = session.results_hidden and not actor.is_facilitator
+    return {**result, "upvotes": None if hidden else question.upvotes}
 
 
 @_command("qa.moderate", facilitator_only=True)
@@ -447,7 +472,11 @@ def _moderate(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[
         raise CommandError("not_found", _("No existe esa pregunta."), "question_id")
     question.status = data["status"]
     question.save(update_fields=["status"])
-    result = _emit(session, "qa.moderated", {"question": question_data(question)})
+    result = _emit(
+        session,
+        "qa.moderated",
+        {"question": question_data(question), "results_hidden": session.results_hidden},
+    )
     return {**result, "status": question.status}
 
 

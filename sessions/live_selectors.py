@@ -99,6 +99,8 @@ def _snapshot_at(
     for question in questions.order_by("-upvotes", "created"):
         data = question_data(question)
         shown = data if role == "facilitator" else public_question(data, participant_id)
+        if role != "facilitator" and session.results_hidden:
+            shown["upvotes"] = None  # hidden results are not sent, not just not shown
         shown["upvoted"] = question.pk in upvoted
         question_list.append(shown)
     you: dict[str, Any] = {"role": role}

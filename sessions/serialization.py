@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from sessions.models import Activity, LiveSession, Question, QuestionStatus
 
 PUBLIC_QUESTION_STATUSES = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
@@ -38,14 +36,13 @@ def question_data(question: Question) -> dict[str, Any]:
     }
 
 
-def timer_data(session: LiveSession, *, with_server_time: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def timer_data(session: LiveSession) -> dict[str, Any]:
+    """The countdown as stored. No server time here: events are replayed later, so
+    clients take their clock offset from the snapshot and from ``pong`` frames."""
+    return {
         "ends_at": session.timer_ends_at.isoformat() if session.timer_ends_at else None,
         "remaining": session.timer_remaining,
     }
-    if with_server_time:
-        data["server_time"] = timezone.now().isoformat()
-    return data
 
 
 HIDDEN: dict[str, Any] = {"event": "hidden", "data": {}}
@@ -63,14 +60,19 @@ def visible_frame(
         return {"type": "event", **frame}
     event, data = frame["event"], frame["data"]
     visible = data
-    if event == "participant.removed":
+    if event == "qa.upvoted" and data.get("results_hidden"):
+        visible = {"question_id": data["question_id"], "upvotes": None, "results_hidden": True}
+    elif event == "participant.removed":
         if data.get("participant_id") != participant_id:
             visible = None
     elif event in ("qa.asked", "qa.moderated"):
         question = data["question"]
         mine = question.get("participant_id") == participant_id and participant_id is not None
         if question["status"] in PUBLIC_QUESTION_STATUSES or mine:
-            visible = {"question": public_question(question, participant_id)}
+            shown = public_question(question, participant_id)
+            if data.get("results_hidden"):
+                shown["upvotes"] = None  # hidden results are not sent
+            visible = {"question": shown}
         elif event == "qa.moderated" and question["status"] == QuestionStatus.REJECTED:
             # It may have been on screen (approved, then rejected): say only that it
             # is gone, never its text or author.

@@ -8,6 +8,7 @@ import asyncio
 import json
 import math
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -131,11 +132,23 @@ def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+ACCESS_LINE = re.compile(r'^\S+ - - \[[^]]*\] "')
+
+
 def log_tail(log: Path, lines: int = 40) -> str:
+    """The end of a Daphne log without its access lines (one per WebSocket)."""
     try:
-        return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+        text = log.read_text(errors="replace")
     except OSError as exc:
         return f"(no log: {exc})"
+    return "\n".join([row for row in text.splitlines() if not ACCESS_LINE.match(row)][-lines:])
+
+
+def log_count(log: Path, needle: str) -> int:
+    try:
+        return log.read_text(errors="replace").count(needle)
+    except OSError:
+        return -1
 
 
 def percentile(values: list[float], p: float) -> float:

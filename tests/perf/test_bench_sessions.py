@@ -24,6 +24,7 @@ from tests.perf.live_harness import (
     delivery_figures,
     latency_figures,
     load_average,
+    log_count,
     log_tail,
     merge_ready,
     origin,
@@ -99,11 +100,16 @@ def test_session_join_storm(bench_env):
     server = start_daphne(env, folder / "daphne-storm.log")
     try:
         figures, readies = asyncio.run(storm(server, setup["code"], cookies))
+    except Exception as exc:
+        raise AssertionError(f"{exc!r}\n{tails([server])}") from exc
     finally:
         server.stop()
+    # Handshakes Daphne refused because the application had not accepted within
+    # --websocket_connect_timeout (5 s by default).
+    figures["rejected_by_server"] = log_count(server.log, '"WSREJECT ')
     report(figures)
-    errors = {error for ready in readies for error in ready["errors"]}
-    assert figures["failed"] == 0, f"{errors}\n{log_tail(server.log)}"
+    errors = sorted({error for ready in readies for error in ready["errors"]})
+    assert figures["failed"] == 0, f"{errors}\n{tails([server])}"
     assert figures["connected"] == STORM_CLIENTS
 
 
@@ -251,6 +257,8 @@ def test_session_broadcast(bench_env):
     servers = [start_daphne(env, folder / "daphne-broadcast.log")]
     try:
         figures, checks = asyncio.run(broadcast(servers, setup, BROADCAST_CLIENTS))
+    except Exception as exc:
+        raise AssertionError(f"{exc!r}\n{tails(servers)}") from exc
     finally:
         stop_all(servers)
     figures = {"scenario": "session_broadcast", **figures}
@@ -272,6 +280,8 @@ def test_session_broadcast_redis(bench_env, redis_url):
         for name in ("a", "b"):
             servers.append(start_daphne(env, folder / f"daphne-redis-{name}.log"))
         figures, checks = asyncio.run(broadcast(servers, setup, BROADCAST_REDIS_CLIENTS))
+    except Exception as exc:
+        raise AssertionError(f"{exc!r}\n{tails(servers)}") from exc
     finally:
         stop_all(servers)
     figures = {"scenario": "session_broadcast_redis", **figures}

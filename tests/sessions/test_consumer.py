@@ -348,15 +348,15 @@ def test_facilitator_command_is_acked_after_commit_and_reaches_everyone_in_order
         assert await db(stream_head)(room.stream) == 5
         assert await f.recv() == event(5, "session.input", {"locked": True})
         assert (await f.command("timer.start", "op-2", seconds=60))["result"] == {"seq": 6}
-        timer = await f.recv()
+        ends_at = await db(lambda: LiveSession.objects.get(pk=room.pk).timer_ends_at)()
+        # No server_time in events: they are replayed later (the clock comes from the
+        # snapshot and pong).
+        timer = event(6, "session.timer", {"ends_at": ends_at.isoformat(), "remaining": None})
+        assert await f.recv() == timer
         assert (await f.command("activity.goto", "op-3", activity_id=slide.pk))["result"] == {
             "seq": 7
         }
         assert await f.recv() == event(7, "session.activity", {"activity_id": slide.pk})
-        assert timer["seq"] == 6
-        assert timer["event"] == "session.timer"
-        assert set(timer["data"]) == {"ends_at", "remaining", "server_time"}
-        assert timer["data"]["remaining"] is None
         for ws in (p, q):
             assert await ws.recv_many(3) == [
                 event(5, "session.input", {"locked": True}),
@@ -384,7 +384,7 @@ def test_replay_after_reconnect(room, agenda, ana, cookie_of, command):
         await p.send({"type": "hello", "last_seq": 4})
         assert await p.recv_many(2) == [
             event(5, "session.activity", {"activity_id": slide.pk}),
-            event(6, "session.results", {"hidden": False}),
+            event(6, "session.results", {"hidden": False, "upvotes": {}}),
         ]
         await p.nothing()
         # And live from there, exactly once.
@@ -493,7 +493,7 @@ def test_a_gap_is_filled_before_the_next_event(room, ana, cookie_of, command):
         await db(command)(room, "input.unlock")
         assert await p.recv_many(3) == [
             event(5, "session.input", {"locked": True}),
-            event(6, "session.results", {"hidden": False}),
+            event(6, "session.results", {"hidden": False, "upvotes": {}}),
             event(7, "session.input", {"locked": False}),
         ]
         await p.nothing()
@@ -827,6 +827,40 @@ def test_guessing_codes_is_rate_limited_per_address(room, ana, cookie_of):
     run(scenario())
 
 
+def test_over_the_code_limit_people_of_the_session_still_get_in(room, ana, cookie_of, alice_cookie):
+    """A venue's shared Wi-Fi is one address: once someone there used up the budget of
+    unknown codes, those with this code's participant cookie or signed in still get
+    through; anyone else gets 4429, even with a cookie for another code."""
+    address = "198.51.100.7"
+    if room.code in ("ZZZZZZ", "YYYYYY"):
+        pytest.skip("the random code happened to be a guess")
+    other_code_cookie = f"{cookies.cookie_name('ZZZZZZ')}={cookies.sign_participant(ana)}"
+
+    async def scenario():
+        for _ in range(ratelimit.CODE_ATTEMPTS + 1):
+            ws = await Ws("ZZZZZZ", client=address).open()
+            assert (await ws.closed())[0] == 4404
+        for cookie in (None, other_code_cookie):
+            ws = await Ws(room.code, cookie, client=address).open()
+            assert await ws.closed() == (4429, "too many unknown codes from this address")
+        p = await Ws(room.code, cookie_of(ana), client=address).open()
+        snapshot = await p.hello()
+        assert (snapshot["type"], snapshot["you"]) == (
+            "snapshot",
+            {"role": "participant", "participant_id": ana.pk, "name": "Ana"},
+        )
+        f = await Ws(room.code, alice_cookie, client=address).open()
+        snapshot = await f.hello()
+        assert (snapshot["type"], snapshot["you"]) == ("snapshot", {"role": "facilitator"})
+        # The cookie opens its own session only: guessing with it is still refused.
+        ws = await Ws("YYYYYY", cookie_of(ana), client=address).open()
+        assert (await ws.closed())[0] == 4429
+        for ws in (p, f):
+            await ws.close()
+
+    run(scenario())
+
+
 def test_an_ended_session_closes_with_4410(room, ana, cookie_of, command, alice_cookie):
     command(room, "session.end")
 
@@ -946,22 +980,39 @@ def test_a_pending_question_is_hidden_from_other_participants(
         assert (await q2.hello())["questions"] == []
         await q2.close()
         p2 = await Ws(room.code, cookie_of(ana)).open()
-        assert (await p2.hello())["questions"] == [{**public, "mine": True, "upvoted": False}]
+        # Results are hidden (the default): no count for participants, even their own.
+        assert (await p2.hello())["questions"] == [
+            {**public, "upvotes": None, "mine": True, "upvoted": False}
+        ]
         await p2.close()
 
         await f.command("qa.moderate", "mod1", question_id=question_id, status="approved")
         approved = {**public, "status": "approved"}
         assert await f.recv() == event(
-            6, "qa.moderated", {"question": {**approved, "participant_id": ana.pk}}
+            6,
+            "qa.moderated",
+            {"question": {**approved, "participant_id": ana.pk}, "results_hidden": True},
         )
-        assert await p.recv() == event(6, "qa.moderated", {"question": {**approved, "mine": True}})
-        assert await q.recv() == event(6, "qa.moderated", {"question": {**approved, "mine": False}})
+        # Results are hidden: participants never receive the count, not even 0.
+        hidden_count = {**approved, "upvotes": None}
+        assert await p.recv() == event(
+            6, "qa.moderated", {"question": {**hidden_count, "mine": True}}
+        )
+        assert await q.recv() == event(
+            6, "qa.moderated", {"question": {**hidden_count, "mine": False}}
+        )
 
         ack = await q.command("qa.upvote", "up1", question_id=question_id)
-        assert ack["result"] == {"seq": 7, "upvotes": 1}
-        upvoted = event(7, "qa.upvoted", {"question_id": question_id, "upvotes": 1})
-        for ws in (f, p, q):
-            assert await ws.recv() == upvoted
+        assert ack["result"] == {"seq": 7, "upvotes": None}, "the voter's ack hides it too"
+        assert await f.recv() == event(
+            7, "qa.upvoted", {"question_id": question_id, "upvotes": 1, "results_hidden": True}
+        )
+        for ws in (p, q):
+            assert await ws.recv() == event(
+                7,
+                "qa.upvoted",
+                {"question_id": question_id, "upvotes": None, "results_hidden": True},
+            )
         again = await q.command("qa.upvote", "up2", question_id=question_id)
         assert error_of(again) == ("conflict", "question_id", "up2")
         for ws in (f, p, q):
@@ -1028,6 +1079,110 @@ def test_a_facilitator_snapshot_shows_their_own_upvotes(room, alice_cookie, comm
     run(scenario())
 
 
+def test_upvote_counts_reach_participants_only_once_results_are_revealed(
+    room, ana, beto, alice_cookie, cookie_of, command
+):
+    question_id = command(room, "qa.ask", text="¿Apoyamos el parque?")["question_id"]  # seq 5
+
+    def upvoted(seq: int, upvotes: int | None, **hidden) -> dict:
+        return event(seq, "qa.upvoted", {"question_id": question_id, "upvotes": upvotes, **hidden})
+
+    async def snapshot_upvotes(cookie: str) -> list:
+        ws = await Ws(room.code, cookie).open()
+        snapshot = await ws.hello()
+        await ws.close()
+        return [(q["id"], q["upvotes"]) for q in snapshot["questions"]]
+
+    async def scenario():
+        f = await Ws(room.code, alice_cookie).open()
+        p = await Ws(room.code, cookie_of(ana)).open()
+        q = await Ws(room.code, cookie_of(beto)).open()
+        for ws in (f, p, q):
+            assert (await ws.hello())["seq"] == 5
+
+        # Hidden (the default): the facilitator gets the count, participants null.
+        await q.command("qa.upvote", "up1", question_id=question_id)
+        assert await f.recv() == upvoted(6, 1, results_hidden=True)
+        for ws in (p, q):
+            assert await ws.recv() == upvoted(6, None, results_hidden=True)
+        assert await snapshot_upvotes(cookie_of(ana)) == [(question_id, None)]
+        assert await snapshot_upvotes(alice_cookie) == [(question_id, 1)]
+
+        # The reveal brings the counts participants did not get.
+        assert (await f.command("results.reveal", "rev1"))["result"] == {"seq": 7}
+        revealed = event(7, "session.results", {"hidden": False, "upvotes": {str(question_id): 1}})
+        for ws in (f, p, q):
+            assert await ws.recv() == revealed
+
+        # Revealed: everyone gets the same count.
+        await p.command("qa.upvote", "up2", question_id=question_id)
+        for ws in (f, p, q):
+            assert await ws.recv() == upvoted(8, 2, results_hidden=False)
+        assert await snapshot_upvotes(cookie_of(beto)) == [(question_id, 2)]
+
+        # Hidden again: counts stop reaching participants; the hide carries none.
+        await f.command("results.hide", "hide1")
+        for ws in (f, p, q):
+            assert await ws.recv() == event(9, "session.results", {"hidden": True})
+        await f.command("qa.upvote", "up3", question_id=question_id)
+        assert await f.recv() == upvoted(10, 3, results_hidden=True)
+        for ws in (p, q):
+            assert await ws.recv() == upvoted(10, None, results_hidden=True)
+        assert await snapshot_upvotes(cookie_of(ana)) == [(question_id, None)]
+        assert await snapshot_upvotes(alice_cookie) == [(question_id, 3)]
+        for ws in (f, p, q):
+            await ws.nothing()
+            await ws.close()
+
+    run(scenario())
+
+
+def test_a_replayed_upvote_is_shown_as_it_was_at_vote_time(
+    room, ana, beto, alice_cookie, cookie_of, command, as_participant
+):
+    """Visibility follows whether results were hidden when the vote counted, also when
+    the event is replayed after the reveal."""
+    question_id = command(room, "qa.ask", text="¿Más luz?")["question_id"]  # seq 5
+    command(room, "qa.upvote", question_id=question_id)  # seq 6, hidden
+    command(room, "results.reveal")  # seq 7
+    ana_votes = live.session_command(
+        session_id=room.pk,
+        actor=as_participant(ana),
+        type="qa.upvote",
+        data={"question_id": question_id},
+        op_id="ana-up",
+    )
+    assert ana_votes == ({"seq": 8, "upvotes": 2}, False)
+
+    async def scenario():
+        p = await Ws(room.code, cookie_of(beto)).open()
+        await p.send({"type": "hello", "last_seq": 5})
+        assert await p.recv_many(3) == [
+            event(
+                6,
+                "qa.upvoted",
+                {"question_id": question_id, "upvotes": None, "results_hidden": True},
+            ),
+            event(7, "session.results", {"hidden": False, "upvotes": {str(question_id): 1}}),
+            event(
+                8,
+                "qa.upvoted",
+                {"question_id": question_id, "upvotes": 2, "results_hidden": False},
+            ),
+        ]
+        f = await Ws(room.code, alice_cookie).open()
+        await f.send({"type": "hello", "last_seq": 5})
+        assert await f.recv() == event(
+            6, "qa.upvoted", {"question_id": question_id, "upvotes": 1, "results_hidden": True}
+        )
+        assert [frame["seq"] for frame in await f.recv_many(2)] == [7, 8]
+        for ws in (p, f):
+            await ws.nothing()
+            await ws.close()
+
+    run(scenario())
+
+
 def test_locked_input_refuses_questions(room, ana, alice_cookie, cookie_of):
     async def scenario():
         f = await Ws(room.code, alice_cookie).open()
@@ -1040,6 +1195,52 @@ def test_locked_input_refuses_questions(room, ana, alice_cookie, cookie_of):
         await p.nothing()
         await f.close()
         await p.close()
+
+    run(scenario())
+
+
+# --- language ------------------------------------------------------------------------
+
+
+def test_frames_follow_the_language_cookie(room, ana, beto, alice_cookie, cookie_of):
+    """Level name and promise in the snapshot and error messages follow the
+    ``django_language`` cookie of the handshake; Spanish by default."""
+    english = room.level.translations["en"]
+    assert english["name"] == "Collaborate"
+    assert english["promise"].startswith("We will look to you for advice")
+    spanish = {"code": "colaborar", "name": "Colaborar", "promise": room.level.promise}
+    assert spanish["promise"].startswith("Acudiremos a ustedes")
+
+    async def scenario():
+        p = await Ws(room.code, f"{cookie_of(ana)}; django_language=en").open()
+        await p.send({"type": "ping"})
+        assert (await p.recv())["message"] == "The first message must be “hello”."
+        snapshot = await p.hello()
+        assert snapshot["session"]["level"] == {
+            "code": "colaborar",
+            "name": "Collaborate",
+            "promise": english["promise"],
+        }
+        await p.send("{not json")
+        reply = await p.recv()
+        assert error_of(reply) == ("invalid_json", None, None)
+        assert reply["message"] == "The message is not valid JSON."
+        # Messages of refused commands too.
+        reply = await p.command("qa.upvote", "u1", question_id=999_999)
+        assert error_of(reply) == ("not_found", "question_id", "u1")
+        assert reply["message"] == "That question does not exist."
+
+        for cookie in (cookie_of(beto), f"{cookie_of(beto)}; django_language=fr"):
+            q = await Ws(room.code, cookie).open()
+            assert (await q.hello())["session"]["level"] == spanish
+            await q.send("{not json")
+            assert (await q.recv())["message"] == "El mensaje no es JSON válido."
+            await q.close()
+
+        f = await Ws(room.code, f"{alice_cookie}; django_language=en").open()
+        assert (await f.hello())["session"]["level"]["name"] == "Collaborate"
+        for ws in (p, f):
+            await ws.close()
 
     run(scenario())
 

@@ -350,11 +350,7 @@ def test_every_facilitator_command(live_session, agenda, ana, facilitator, clock
         [
             (
                 "session.timer",
-                {
-                    "ends_at": ends.isoformat(),
-                    "remaining": None,
-                    "server_time": clock.now.isoformat(),
-                },
+                {"ends_at": ends.isoformat(), "remaining": None},
             )
         ],
         seconds=300,
@@ -393,10 +389,7 @@ def test_every_facilitator_command(live_session, agenda, ana, facilitator, clock
     )
     assert session.started_at == T0
 
-    step(
-        "timer.stop",
-        [("session.timer", {**no_timer, "server_time": clock.now.isoformat()})],
-    )
+    step("timer.stop", [("session.timer", no_timer)])
     assert (session.timer_ends_at, session.timer_remaining) == (None, None)
 
     step("input.lock", [("session.input", {"locked": True})])
@@ -404,7 +397,8 @@ def test_every_facilitator_command(live_session, agenda, ana, facilitator, clock
     step("input.unlock", [("session.input", {"locked": False})])
     assert session.input_locked is False
     assert session.results_hidden is True
-    step("results.reveal", [("session.results", {"hidden": False})])
+    # No approved questions yet: the reveal brings an empty set of counts.
+    step("results.reveal", [("session.results", {"hidden": False, "upvotes": {}})])
     assert session.results_hidden is False
     step("results.hide", [("session.results", {"hidden": True})])
     assert session.results_hidden is True
@@ -423,11 +417,7 @@ def test_every_facilitator_command(live_session, agenda, ana, facilitator, clock
         [
             (
                 "session.timer",
-                {
-                    "ends_at": (clock.now + dt.timedelta(seconds=60)).isoformat(),
-                    "remaining": None,
-                    "server_time": clock.now.isoformat(),
-                },
+                {"ends_at": (clock.now + dt.timedelta(seconds=60)).isoformat(), "remaining": None},
             )
         ],
         seconds=60,
@@ -443,7 +433,7 @@ def test_timer_start_while_paused_waits_for_resume(live_session, facilitator, cl
     run(live_session, facilitator, "session.pause")
     result = run(live_session, facilitator, "timer.start", seconds=90)
     assert events_of(live_session, after=2) == [
-        (3, "session.timer", {"ends_at": None, "remaining": 90, "server_time": T0.isoformat()})
+        (3, "session.timer", {"ends_at": None, "remaining": 90})
     ]
     assert result == {"seq": 3}
     clock.advance(30)
@@ -668,29 +658,35 @@ def test_qa_flow_with_moderation(
     result = run(session, facilitator, "qa.moderate", question_id=question.pk, status="approved")
     assert result == {"seq": 6, "status": "approved"}
     assert events_of(session, after=5) == [
-        (6, "qa.moderated", {"question": {**data, "status": "approved"}})
+        (
+            6,
+            "qa.moderated",
+            {"question": {**data, "status": "approved"}, "results_hidden": True},
+        )
     ]
 
     assert run(session, as_participant(beto), "qa.upvote", question_id=question.pk) == {
         "seq": 7,
-        "upvotes": 1,
+        "upvotes": None,  # results are hidden: not even the voter gets the count
     }
     error = refuse(session, as_participant(beto), "qa.upvote", question_id=question.pk)
     assert (error.code, error.field) == ("conflict", "question_id")
     assert run(session, as_participant(ana), "qa.upvote", question_id=question.pk) == {
         "seq": 8,
-        "upvotes": 2,
+        "upvotes": None,
     }
     assert run(session, facilitator, "qa.upvote", question_id=question.pk) == {
         "seq": 9,
-        "upvotes": 3,
+        "upvotes": 3,  # facilitators always see the count
     }
     error = refuse(session, facilitator, "qa.upvote", question_id=question.pk)
     assert error.code == "conflict"
+    # The stored event keeps the count and whether results were hidden at vote time
+    # (they are, by default): visible_frame strips the count for participants.
     assert events_of(session, after=6) == [
-        (7, "qa.upvoted", {"question_id": question.pk, "upvotes": 1}),
-        (8, "qa.upvoted", {"question_id": question.pk, "upvotes": 2}),
-        (9, "qa.upvoted", {"question_id": question.pk, "upvotes": 3}),
+        (7, "qa.upvoted", {"question_id": question.pk, "upvotes": 1, "results_hidden": True}),
+        (8, "qa.upvoted", {"question_id": question.pk, "upvotes": 2, "results_hidden": True}),
+        (9, "qa.upvoted", {"question_id": question.pk, "upvotes": 3, "results_hidden": True}),
     ]
     question.refresh_from_db()
     assert question.upvotes == 3
@@ -702,7 +698,9 @@ def test_qa_flow_with_moderation(
     assert result == {"seq": 10, "status": "answered"}
     # An answered question can still be supported.
     third = live.participant_join(session=session, display_name="Caro", consent=True)
-    assert run(session, as_participant(third), "qa.upvote", question_id=question.pk)["upvotes"] == 4
+    assert run(session, as_participant(third), "qa.upvote", question_id=question.pk)["seq"] == 11
+    question.refresh_from_db()
+    assert question.upvotes == 4
 
 
 def test_rejected_questions_cannot_be_upvoted(qa_live, ana, beto, facilitator, as_participant):
@@ -810,13 +808,15 @@ def test_snapshot_shows_each_role_what_it_may_see(
         "timer": {"ends_at": None, "remaining": None},
     }
     assert [a["id"] for a in snap["agenda"]] == [slide.pk, qa.pk]
+    # Results are hidden (the default): participants get no counts at all, not even
+    # for their own questions; whether they voted is theirs to know.
     assert snap["questions"] == [
         {
             "id": approved,
             "activity_id": qa.pk,
             "text": "¿Aprobada?",
             "status": "approved",
-            "upvotes": 1,
+            "upvotes": None,
             "mine": False,
             "upvoted": True,
         },
@@ -825,7 +825,7 @@ def test_snapshot_shows_each_role_what_it_may_see(
             "activity_id": qa.pk,
             "text": "¿Mía?",
             "status": "pending",
-            "upvotes": 0,
+            "upvotes": None,
             "mine": True,
             "upvoted": False,
         },
@@ -834,12 +834,86 @@ def test_snapshot_shows_each_role_what_it_may_see(
 
     as_facilitator = session_snapshot(qa_live.pk, role="facilitator", participant=None)
     assert as_facilitator["you"] == {"role": "facilitator"}
-    assert [(q["id"], q["participant_id"]) for q in as_facilitator["questions"]] == [
-        (approved, beto.pk),
-        (mine, ana.pk),
-        (theirs, beto.pk),
+    assert as_facilitator["session"]["results_hidden"] is True
+    assert [(q["id"], q["participant_id"], q["upvotes"]) for q in as_facilitator["questions"]] == [
+        (approved, beto.pk, 1),
+        (mine, ana.pk, 0),
+        (theirs, beto.pk, 0),
     ]
     assert as_facilitator["presence"] == {"count": 0, "participants": []}
+
+
+def test_snapshot_counts_follow_results_hidden(
+    qa_live, ana, beto, facilitator, as_participant, clock
+):
+    """Participants get ``"upvotes": None`` while results are hidden, the counts once
+    revealed, and None again after hiding; facilitators always get the counts."""
+    first = run(qa_live, facilitator, "qa.ask", text="¿Primera?")["question_id"]
+    clock.advance(1)
+    second = run(qa_live, facilitator, "qa.ask", text="¿Segunda?")["question_id"]
+    run(qa_live, as_participant(ana), "qa.upvote", question_id=first)
+    run(qa_live, as_participant(beto), "qa.upvote", question_id=first)
+    mine = run(qa_live, as_participant(ana), "qa.ask", text="¿Pendiente?")["question_id"]
+
+    def counts(role, participant=None):
+        snap = session_snapshot(qa_live.pk, role=role, participant=participant)
+        return snap["session"]["results_hidden"], [
+            (q["id"], q["upvotes"]) for q in snap["questions"]
+        ]
+
+    hidden_counts = [(first, None), (second, None), (mine, None)]
+    assert counts("participant", ana) == (True, hidden_counts)
+    assert counts("participant", beto) == (True, [(first, None), (second, None)])
+    assert counts("facilitator") == (True, [(first, 2), (second, 0), (mine, 0)])
+
+    run(qa_live, facilitator, "results.reveal")
+    assert counts("participant", ana) == (False, [(first, 2), (second, 0), (mine, 0)])
+    assert counts("participant", beto) == (False, [(first, 2), (second, 0)])
+    assert counts("facilitator") == (False, [(first, 2), (second, 0), (mine, 0)])
+
+    run(qa_live, facilitator, "results.hide")
+    assert counts("participant", ana) == (True, hidden_counts)
+    assert counts("facilitator") == (True, [(first, 2), (second, 0), (mine, 0)])
+
+
+def test_reveal_carries_the_counts_of_public_questions(
+    qa_live, make_stage, ana, beto, facilitator, as_participant, events_of, clock
+):
+    """results.reveal sends the counts participants did not get while hidden: every
+    approved or answered question of the session, none pending or rejected."""
+    approved = run(qa_live, as_participant(ana), "qa.ask", text="¿Aprobada?")["question_id"]
+    answered = run(qa_live, as_participant(beto), "qa.ask", text="¿Respondida?")["question_id"]
+    rejected = run(qa_live, as_participant(beto), "qa.ask", text="¿Rechazada?")["question_id"]
+    run(qa_live, as_participant(ana), "qa.ask", text="¿Pendiente?")
+    for question_id in (approved, answered, rejected):
+        run(qa_live, facilitator, "qa.moderate", question_id=question_id, status="approved")
+    for person in (ana, beto):
+        run(qa_live, as_participant(person), "qa.upvote", question_id=approved)
+    run(qa_live, as_participant(ana), "qa.upvote", question_id=answered)
+    run(qa_live, as_participant(ana), "qa.upvote", question_id=rejected)
+    run(qa_live, facilitator, "qa.moderate", question_id=answered, status="answered")
+    run(qa_live, facilitator, "qa.moderate", question_id=rejected, status="rejected")
+    # Another session's questions are not this session's results.
+    other = live.session_create(stage=make_stage(), title="Otra")
+    other_qa = live.activity_add(session=other, kind="qa", title="Preguntas")
+    run(other, facilitator, "session.start")
+    run(other, facilitator, "activity.goto", activity_id=other_qa.pk)
+    run(other, facilitator, "qa.ask", text="¿Ajena?")
+
+    before = head(qa_live)
+    assert run(qa_live, facilitator, "results.reveal") == {"seq": before + 1}
+    assert events_of(qa_live, after=before) == [
+        (
+            before + 1,
+            "session.results",
+            {"hidden": False, "upvotes": {str(approved): 2, str(answered): 1}},
+        )
+    ]
+    # Hiding again says only that.
+    run(qa_live, facilitator, "results.hide")
+    assert events_of(qa_live, after=before + 1) == [
+        (before + 2, "session.results", {"hidden": True})
+    ]
 
 
 def test_snapshot_presence(live_session, ana, beto):

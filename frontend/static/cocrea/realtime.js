@@ -473,7 +473,6 @@ export class RealtimeClient extends EventTarget {
         session.current_activity_id = data.activity_id ?? null;
         break;
       case "session.timer":
-        if (data.server_time) this._clock(data.server_time);
         session.timer = { ends_at: data.ends_at ?? null, remaining: data.remaining ?? null };
         break;
       case "session.input":
@@ -481,6 +480,11 @@ export class RealtimeClient extends EventTarget {
         break;
       case "session.results":
         session.results_hidden = Boolean(data.hidden);
+        // Counts travel only once revealed: apply the ones the reveal brings.
+        for (const [id, votes] of Object.entries(data.upvotes || {})) {
+          const question = state.questions.get(Number(id));
+          if (question) question.upvotes = votes;
+        }
         break;
       case "agenda.changed":
         state.agenda = data.agenda || [];
