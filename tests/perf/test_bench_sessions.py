@@ -186,10 +186,15 @@ async def broadcast(
     crowds: list[Crowd] = []
     facilitator: Facilitator | None = None
     try:
+        cpu_start = [cpu_seconds(server.process.pid) for server in servers]
         crowds = await start_crowds(
             targets=targets, code=code, concurrency=CONCURRENCY, progress=progress
         )
         readies = [await crowd.wait_ready(120) for crowd in crowds]
+        connect_cpu = [
+            cpu_seconds(server.process.pid) - used
+            for server, used in zip(servers, cpu_start, strict=True)
+        ]
         joined = merge_ready(readies)
         if joined["failed"]:
             raise AssertionError(f"{joined['failed']} participants failed: {joined['errors']}")
@@ -224,6 +229,9 @@ async def broadcast(
         **latency_figures(ack_latencies, prefix="ack_"),
         **latency_figures(joined["latencies"], prefix="connect_"),
         "connect_wall_s": joined["wall_s"],
+        "connect_server_cpu_ms_per_connection": [
+            round(used * 1000 * len(servers) / clients, 1) for used in connect_cpu
+        ],
         "server_cpu_ms_per_advance": [round(used * 1000 / len(sent_at), 1) for used in cpu],
         "load_average_1m": load,
         "target_p95_ms": TARGET_P95_MS,
