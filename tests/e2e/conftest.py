@@ -34,13 +34,16 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in
+# the main thread while it is open, and later tests that call asyncio.run() (the
+# WebSocket tests) would fail with "cannot be called from a running event loop".
+@pytest.fixture(scope="module")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as playwright:
         yield playwright
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     if not os.path.exists(executable):

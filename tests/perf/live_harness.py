@@ -383,7 +383,7 @@ async def advance_many(
     *,
     activities: list[int],
     advances: int,
-    settle: float = 0.1,
+    settle: float = 0.05,
     per_advance_timeout: float = 3.0,
 ) -> tuple[dict[int, float], list[float]]:
     """``activity.goto`` ``advances`` times, alternating ``activities``; after each ack,

@@ -92,7 +92,7 @@ async def warm_up(port: int, code: str, cookie: tuple[str, str]) -> None:
 # --- 1. the join storm -------------------------------------------------------------------
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 def test_session_join_storm(bench_env):
     env, folder = bench_env["env"], bench_env["folder"]
     setup = prepare_session(env, participants=STORM_CLIENTS + 1, tag="storm")
@@ -258,7 +258,7 @@ def check_broadcast(figures: dict[str, Any], checks: dict[str, Any], clients: in
     assert checks["last_seqs"] == [expected[-1]]
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 def test_session_broadcast(bench_env):
     env, folder = bench_env["env"], bench_env["folder"]
     setup = prepare_session(env, participants=BROADCAST_CLIENTS, tag="broadcast")
@@ -278,7 +278,7 @@ def test_session_broadcast(bench_env):
 
 
 @pytest.mark.redis
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(300)
 def test_session_broadcast_redis(bench_env, redis_url):
     base, folder = bench_env["env"], bench_env["folder"]
     setup = prepare_session(base, participants=BROADCAST_REDIS_CLIENTS, tag="redis")
