@@ -52,7 +52,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	exec $(BIN)/daphne -b 127.0.0.1 -p $(PORT) cocrea.asgi:application
+	exec $(BIN)/daphne -b 127.0.0.1 -p $(PORT) --websocket_connect_timeout 30 cocrea.asgi:application
 
 test: install
 	bash scripts/ensure-services.sh

@@ -12,6 +12,7 @@ import logging
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
@@ -42,6 +43,8 @@ RATE_PER_SECOND = 20.0
 RATE_BURST = 40.0
 RATE_STRIKES = 20
 PRESENCE_DELAY = 0.5
+PRESENCE_DELAY_LARGE = 3.0
+PRESENCE_LARGE_ROOM = 100
 
 CLOSE_UNAUTHENTICATED = 4401
 CLOSE_REMOVED = 4403
@@ -55,6 +58,16 @@ class SessionConsumer(AsyncWebsocketConsumer):
     stream: str
     role: str
     participant: Participant | None = None
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Call the handler directly. Channels' default first hops to the database
+        thread to close stale connections, for every message: 500 serialized hops per
+        broadcast. Every database call here goes through database_sync_to_async,
+        which already does that around each call."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self) -> None:
         self.ready = False
@@ -327,10 +340,16 @@ def schedule_presence(layer: Any, session_id: int) -> None:
     _presence_tasks[session_id] = asyncio.ensure_future(_broadcast_presence(layer, session_id))
 
 
+_presence_sizes: dict[int, int] = {}
+
+
 async def _broadcast_presence(layer: Any, session_id: int) -> None:
-    await asyncio.sleep(PRESENCE_DELAY)
+    # A large room gets fewer presence frames: each one goes to everybody.
+    large = _presence_sizes.get(session_id, 0) > PRESENCE_LARGE_ROOM
+    await asyncio.sleep(PRESENCE_DELAY_LARGE if large else PRESENCE_DELAY)
     _presence_tasks.pop(session_id, None)
     present = await database_sync_to_async(present_participants)(session_id)
+    _presence_sizes[session_id] = len(present)
     base = f"{group_name(f'session:{session_id}')}.presence"
     count = len(present)
     await layer.group_send(f"{base}.participants", {"type": "presence.update", "count": count})

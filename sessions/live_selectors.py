@@ -42,23 +42,28 @@ def sessions_of_process(process: Any) -> list[LiveSession]:
 
 
 def present_participants(session_id: int) -> list[Participant]:
+    return list(_present(session_id).order_by("display_name"))
+
+
+def _present(session_id: int) -> Any:
     since = timezone.now() - PRESENCE_WINDOW
-    return list(
-        Participant.objects.filter(
-            session_id=session_id,
-            removed_at__isnull=True,
-            connections__gt=0,
-            last_seen__gte=since,
-        ).order_by("display_name")
+    return Participant.objects.filter(
+        session_id=session_id,
+        removed_at__isnull=True,
+        connections__gt=0,
+        last_seen__gte=since,
     )
 
 
 def presence_frame(session_id: int, *, facilitator: bool) -> dict[str, Any]:
+    if not facilitator:  # participants get a count: no need to load everyone
+        return {"type": "presence", "count": _present(session_id).count()}
     present = present_participants(session_id)
-    frame: dict[str, Any] = {"type": "presence", "count": len(present)}
-    if facilitator:
-        frame["participants"] = [{"id": p.pk, "name": p.display_name} for p in present]
-    return frame
+    return {
+        "type": "presence",
+        "count": len(present),
+        "participants": [{"id": p.pk, "name": p.display_name} for p in present],
+    }
 
 
 def session_snapshot(

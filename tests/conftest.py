@@ -161,6 +161,10 @@ def start_daphne(env: dict[str, str], log: Path, port: int | None = None) -> Dap
             "127.0.0.1",
             "-p",
             str(port),
+            # As shipped (Makefile, Dockerfile): a join storm queues handshakes behind
+            # the database thread; Daphne's 5 s default would refuse some of them.
+            "--websocket_connect_timeout",
+            "30",
             "cocrea.asgi:application",
         ],
         cwd=ROOT,

@@ -39,7 +39,7 @@ def test_healthy_with_embedded_defaults(client):
     assert body["status"] == "ok"
     assert body["database"]["ok"] and body["database"]["vendor"] == connection.vendor
     assert body["channel_layer"] == {**body["channel_layer"], "ok": True}
-    assert body["channel_layer"]["backend"] == "InMemoryChannelLayer"
+    assert body["channel_layer"]["backend"] == "EmbeddedChannelLayer"
     assert response["Cache-Control"].startswith("max-age=0")
 
 

@@ -127,5 +127,5 @@ def test_embedded_default_is_sqlite_and_in_memory(tmp_path):
     found = probe(tmp_path, DEBUG="1", DATABASE_URL=None)
     assert found["DEBUG"] is True
     assert found["ENGINE"] == "django.db.backends.sqlite3"
-    assert found["CHANNEL_LAYER"] == "channels.layers.InMemoryChannelLayer"
+    assert found["CHANNEL_LAYER"] == "cocrea.realtime.layers.EmbeddedChannelLayer"
     assert found["CACHE"] != "django.core.cache.backends.redis.RedisCache"
