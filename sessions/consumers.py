@@ -35,7 +35,7 @@ from sessions.live_selectors import (
 from sessions.models import LiveSession, Participant, SessionStatus
 from sessions.protocol import MAX_FRAME_BYTES, FrameError, HelloSerializer, parse_command, validate
 from sessions.rules import belongs_to_session
-from sessions.serialization import visible_frame
+from sessions.serialization import encoded_frame
 
 logger = logging.getLogger("cocrea.realtime")
 
@@ -265,8 +265,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if not self.ready:
             self.buffer.append(frame)
             return
-        with translation.override(self.language):  # a gap fill may resend a snapshot
-            await self._deliver(frame)
+        await self._deliver(frame)
 
     async def _deliver(self, frame: dict[str, Any], *, fill_gaps: bool = True) -> None:
         seq = frame["seq"]
@@ -277,11 +276,19 @@ class SessionConsumer(AsyncWebsocketConsumer):
             if seq <= self.sent_seq:
                 return  # the fill ended in a resync whose snapshot covers this event
         participant_id = self.participant.pk if self.participant else None
-        await self._send(visible_frame(frame, role=self.role, participant_id=participant_id))
+        await self.send(
+            text_data=encoded_frame(
+                self.stream, frame, role=self.role, participant_id=participant_id
+            )
+        )
         self.sent_seq = seq
         await self._after(frame, participant_id)
 
     async def _fill(self, until: int) -> None:
+        with translation.override(self.language):  # a resync resends a snapshot
+            await self._fill_from_database(until)
+
+    async def _fill_from_database(self, until: int) -> None:
         replay = await database_sync_to_async(events_after)(self.stream, self.sent_seq, until=until)
         if replay.resync:
             await self._send({"type": "resync", "reason": replay.resync, "seq": replay.head})

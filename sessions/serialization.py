@@ -3,6 +3,8 @@ the one visibility function that decides what each recipient may see."""
 
 from __future__ import annotations
 
+import json
+from collections import OrderedDict
 from typing import Any
 
 from sessions.models import Activity, LiveSession, Question, QuestionStatus
@@ -95,3 +97,36 @@ def public_question(question: dict[str, Any], participant_id: int | None) -> dic
     shown = {k: v for k, v in question.items() if k != "participant_id"}
     shown["mine"] = participant_id is not None and question.get("participant_id") == participant_id
     return shown
+
+
+# Events whose visible form depends on who receives them; all others read the same
+# for every participant, so their JSON is encoded once per process, not per socket.
+PERSONAL_EVENTS = frozenset({"participant.removed", "qa.asked", "qa.moderated"})
+_ENCODED: OrderedDict[tuple[str, int, str, Any], str] = OrderedDict()
+_ENCODED_MAX = 512
+
+
+def encoded_frame(
+    stream: str, frame: dict[str, Any], *, role: str, participant_id: int | None
+) -> str:
+    """``visible_frame`` as JSON text, memoised per (stream, seq, view).
+
+    A broadcast to 500 participants encodes one text instead of 500."""
+    if role == "facilitator":
+        view: Any = "f"
+    elif frame["event"] in PERSONAL_EVENTS:
+        view = ("p", participant_id)
+    else:
+        view = "p"
+    key = (stream, frame["seq"], frame["event"], view)
+    text = _ENCODED.get(key)
+    if text is None:
+        text = json.dumps(
+            visible_frame(frame, role=role, participant_id=participant_id),
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        _ENCODED[key] = text
+        if len(_ENCODED) > _ENCODED_MAX:
+            _ENCODED.popitem(last=False)
+    return text
