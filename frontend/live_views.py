@@ -203,18 +203,24 @@ def console(request: HttpRequest, code: str) -> HttpResponse:
     found = _facilitated(request, code)
     if isinstance(found, HttpResponse):
         return found
-    session = found
-    return render(
-        request,
-        "live/console.html",
-        {
-            "session": session,
-            "activities": session.activities.order_by("order"),
-            "kinds": [(k, ActivityKind(k).label) for k in levels.allowed_kinds(session.level.code)],
-            "join_url": _join_url(request, session),
-            "errors": {},
-        },
-    )
+    return render(request, "live/console.html", _console_context(request, found))
+
+
+def _console_context(
+    request: HttpRequest,
+    session: LiveSession,
+    errors: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+) -> dict[str, object]:
+    return {
+        "session": session,
+        "activities": session.activities.order_by("order"),
+        # Only the kinds the session's IAP2 level allows are offered at all.
+        "kinds": [(k, ActivityKind(k).label) for k in levels.allowed_kinds(session.level.code)],
+        "join_url": _join_url(request, session),
+        "errors": errors or {},
+        "form": form or {},
+    }
 
 
 @login_required
@@ -243,14 +249,7 @@ def activity_create(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "live/console.html",
-        {
-            "session": session,
-            "activities": session.activities.order_by("order"),
-            "kinds": [(k, ActivityKind(k).label) for k in levels.allowed_kinds(session.level.code)],
-            "join_url": _join_url(request, session),
-            "errors": errors,
-            "form": request.POST,
-        },
+        _console_context(request, session, errors, request.POST.dict()),
         status=400,
     )
 
