@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from channels.consumer import get_handler_name
@@ -81,52 +82,22 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.language = language_from_cookies(self.scope.get("cookies", {}))
         # Accept first: WebSocket close codes (the reason) exist only after accepting.
         await self.accept()
-        address = str((self.scope.get("client") or ["unknown"])[0])
-        code = normalize_code(self.scope["url_route"]["kwargs"]["code"])
-        user = self.scope.get("user")
-        cookies = self.scope.get("cookies", {})
-        session = await database_sync_to_async(session_by_code)(code) if code else None
-        # As on the HTTP pages: over the limit, say nothing about the code unless the
-        # visitor already belongs to that session.
-        if await database_sync_to_async(exceeded)(f"code:{address}", limit=CODE_ATTEMPTS):
-            belongs = session is not None and await database_sync_to_async(belongs_to_session)(
-                user, cookies, session
-            )
-            if not belongs:
-                await self.close(CLOSE_RATE, "too many unknown codes from this address")
-                return
-        if session is None:
-            await database_sync_to_async(hit)(
-                f"code:{address}", limit=CODE_ATTEMPTS, window=CODE_WINDOW
-            )
-            await self.close(CLOSE_NOT_FOUND, "session not found")
+        admission = await database_sync_to_async(_admit)(
+            raw_code=self.scope["url_route"]["kwargs"]["code"],
+            address=str((self.scope.get("client") or ["unknown"])[0]),
+            user=self.scope.get("user"),
+            cookies=self.scope.get("cookies", {}),
+        )
+        if admission.close_code is not None:
+            await self.close(admission.close_code, admission.reason)
             return
-        if session.status == SessionStatus.ENDED:
-            await self.close(CLOSE_ENDED, "session ended")
-            return
+        session = admission.session
+        assert session is not None and admission.actor is not None
         self.session_id = session.pk
         self.stream = session.stream
-        if user is not None and user.is_authenticated and await _can_facilitate(user, session):
-            self.role = "facilitator"
-            self.actor = live.Actor(role="facilitator", key=f"u:{user.pk}", user_id=user.pk)
-        else:
-            cookie = self.scope.get("cookies", {}).get(cookie_name(session.code))
-            try:
-                participant = await database_sync_to_async(participant_from_cookie)(
-                    cookie, session_id=session.pk
-                )
-            except CookieError as exc:
-                if exc.reason == "removed":
-                    await self.close(CLOSE_REMOVED, "removed from the session")
-                else:
-                    await self.close(CLOSE_UNAUTHENTICATED, f"participant cookie {exc.reason}")
-                return
-            self.role = "participant"
-            self.participant = participant
-            self.actor = live.Actor(
-                role="participant", key=f"p:{participant.pk}", participant_id=participant.pk
-            )
-            await database_sync_to_async(live.participant_connected)(participant_id=participant.pk)
+        self.actor = admission.actor
+        self.role = admission.actor.role
+        self.participant = admission.participant
         # Subscribe before anything is read, so no event can fall between the
         # snapshot and the first broadcast we receive.
         await self._join(group_name(self.stream))
@@ -329,9 +300,47 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self._send(frame)
 
 
-@database_sync_to_async
-def _can_facilitate(user: Any, session: LiveSession) -> bool:
-    return can_facilitate(user, session.entity)
+@dataclass
+class Admission:
+    """Who a new socket is, or why it is turned away (``close_code``)."""
+
+    close_code: int | None = None
+    reason: str = ""
+    session: LiveSession | None = None
+    actor: live.Actor | None = None
+    participant: Participant | None = None
+
+
+def _admit(*, raw_code: str, address: str, user: Any, cookies: dict[str, str]) -> Admission:
+    """Every check a connecting socket needs, in one trip to the database thread:
+    a join storm queues all sockets behind that one thread, so hops are what count."""
+    code = normalize_code(raw_code)
+    session = session_by_code(code) if code else None
+    # As on the HTTP pages: over the limit, say nothing about the code unless the
+    # visitor already belongs to that session.
+    if exceeded(f"code:{address}", limit=CODE_ATTEMPTS) and not (
+        session is not None and belongs_to_session(user, cookies, session)
+    ):
+        return Admission(CLOSE_RATE, "too many unknown codes from this address")
+    if session is None:
+        hit(f"code:{address}", limit=CODE_ATTEMPTS, window=CODE_WINDOW)
+        return Admission(CLOSE_NOT_FOUND, "session not found")
+    if session.status == SessionStatus.ENDED:
+        return Admission(CLOSE_ENDED, "session ended")
+    if user is not None and user.is_authenticated and can_facilitate(user, session.entity):
+        actor = live.Actor(role="facilitator", key=f"u:{user.pk}", user_id=user.pk)
+        return Admission(session=session, actor=actor)
+    try:
+        participant = participant_from_cookie(
+            cookies.get(cookie_name(session.code)), session_id=session.pk
+        )
+    except CookieError as exc:
+        if exc.reason == "removed":
+            return Admission(CLOSE_REMOVED, "removed from the session")
+        return Admission(CLOSE_UNAUTHENTICATED, f"participant cookie {exc.reason}")
+    live.participant_connected(participant_id=participant.pk)
+    actor = live.Actor(role="participant", key=f"p:{participant.pk}", participant_id=participant.pk)
+    return Admission(session=session, actor=actor, participant=participant)
 
 
 # --- presence: computed once per session and process, at most twice a second -----------
