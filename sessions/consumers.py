@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 from cocrea.accounts.rules import can_facilitate
 from cocrea.i18n import language_from_cookies
 from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, exceeded, hit
+from cocrea.realtime.fanout import StreamFanout, fanout_for
 from cocrea.realtime.selectors import events_after, stream_head
 from cocrea.realtime.services import group_name
 from sessions import live
@@ -78,6 +80,12 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.last_refill = time.monotonic()
         self.strikes = 0
         self.joined_groups: list[str] = []
+        self.fanout: StreamFanout | None = None
+        # Events from the fan-out wait here; one drain task at a time delivers them,
+        # under the same lock as hello and ping, so seq order can never interleave.
+        self.inbox: deque[dict[str, Any]] = deque()
+        self.drainer: asyncio.Future | None = None
+        self.delivery_lock = asyncio.Lock()
         # Messages and names in frames follow the page's language (the switcher cookie).
         self.language = language_from_cookies(self.scope.get("cookies", {}))
         # Accept first: WebSocket close codes (the reason) exist only after accepting.
@@ -100,12 +108,16 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.participant = admission.participant
         # Subscribe before anything is read, so no event can fall between the
         # snapshot and the first broadcast we receive.
-        await self._join(group_name(self.stream))
+        self.fanout = fanout_for(self.channel_layer)
+        await self.fanout.subscribe(self.stream, self)
         await self._join(self._presence_group(facilitator=self.role == "facilitator"))
         if self.participant is not None:
             schedule_presence(self.channel_layer, session.pk)
 
     async def disconnect(self, code: int) -> None:
+        if self.fanout is not None:
+            await self.fanout.unsubscribe(self.stream, self)
+            self.fanout = None
         for group in self.joined_groups:
             await self.channel_layer.group_discard(group, self.channel_name)
         self.joined_groups = []
@@ -188,6 +200,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def _hello(self, last_seq: int | None) -> None:
         if self.ready:
             raise FrameError("invalid", _("«hello» ya se recibió en esta conexión."), "type")
+        async with self.delivery_lock:
+            await self._start(last_seq)
+
+    async def _start(self, last_seq: int | None) -> None:
         if last_seq is None:
             await self._send_snapshot()
         else:
@@ -218,25 +234,43 @@ class SessionConsumer(AsyncWebsocketConsumer):
             )
         # A heartbeat is also when a lost last broadcast gets noticed and repaired.
         head = await database_sync_to_async(stream_head)(self.stream)
-        if head > self.sent_seq:
-            await self._fill(head)
+        async with self.delivery_lock:
+            if head > self.sent_seq:
+                await self._fill(head)
         await self._send({"type": "pong", "server_time": timezone.now().isoformat()})
 
     async def _command(self, frame: dict[str, Any]) -> None:
         kind, op_id, data = parse_command(frame)
-        result, duplicate = await database_sync_to_async(live.session_command)(
-            session_id=self.session_id, actor=self.actor, type=kind, data=data, op_id=op_id
-        )
-        await self._send({"type": "ack", "op_id": op_id, "result": result, "duplicate": duplicate})
+        # Held across the command so the sender gets its ack before the command's own
+        # event: the fan-out would otherwise deliver the event first.
+        async with self.delivery_lock:
+            result, duplicate = await database_sync_to_async(live.session_command)(
+                session_id=self.session_id, actor=self.actor, type=kind, data=data, op_id=op_id
+            )
+            await self._send(
+                {"type": "ack", "op_id": op_id, "result": result, "duplicate": duplicate}
+            )
 
     # --- events from the channel layer ---------------------------------------------
 
-    async def stream_event(self, message: dict[str, Any]) -> None:
-        frame = message["frame"]
-        if not self.ready:
-            self.buffer.append(frame)
-            return
-        await self._deliver(frame)
+    def push(self, frame: dict[str, Any]) -> None:
+        """Called by this process's fan-out for each event of the stream."""
+        self.inbox.append(frame)
+        if self.drainer is None or self.drainer.done():
+            self.drainer = asyncio.ensure_future(self._drain())
+
+    async def _drain(self) -> None:
+        async with self.delivery_lock:
+            while self.inbox:
+                frame = self.inbox.popleft()
+                if not self.ready:
+                    self.buffer.append(frame)
+                    continue
+                try:
+                    await self._deliver(frame)
+                except Exception:  # the socket closed under us; a reconnect replays
+                    logger.debug("delivery to a closing socket failed", exc_info=True)
+                    self.inbox.clear()
 
     async def _deliver(self, frame: dict[str, Any], *, fill_gaps: bool = True) -> None:
         seq = frame["seq"]

@@ -23,6 +23,7 @@ from django.test import Client as HttpClient
 from cocrea import ratelimit
 from cocrea.asgi import application
 from cocrea.realtime import services as realtime_services
+from cocrea.realtime.fanout import fanout_for
 from cocrea.realtime.models import ProcessedOp, StreamEvent
 from cocrea.realtime.selectors import stream_head
 from cocrea.realtime.services import stream_prune
@@ -159,12 +160,14 @@ def run(coroutine) -> None:
 
 
 async def wait_subscribed(stream: str, count: int = 1) -> None:
-    """Until ``count`` connections listen to the stream's group (connect() returns on
-    accept, before the consumer subscribes)."""
+    """Until ``count`` connections listen to the stream through this process's fan-out,
+    and the fan-out to the stream's group (connect() returns on accept, before the
+    consumer subscribes)."""
     layer = channel_layers["default"]
     group = realtime_services.group_name(stream)
+    fanout = fanout_for(layer)
     for _ in range(300):
-        if len(layer.groups.get(group, {})) >= count:
+        if len(fanout.members.get(stream, ())) >= count and layer.groups.get(group):
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"no subscriber on {group}")
