@@ -41,11 +41,12 @@ def participant_from_cookie(value: str | None, *, session_id: int) -> Participan
         raise CookieError("forged") from None
     if not isinstance(data, dict) or data.get("s") != session_id:
         raise CookieError("forged")
-    participant = Participant.objects.filter(
-        pk=data.get("p"), session_id=session_id, token=data.get("t")
-    ).first()
-    if participant is None:
-        raise CookieError("unknown")
+    try:
+        participant = Participant.objects.get(
+            pk=data.get("p"), session_id=session_id, token=data.get("t")
+        )
+    except (Participant.DoesNotExist, ValueError, TypeError):
+        raise CookieError("unknown") from None
     if participant.removed_at is not None:
         raise CookieError("removed")
     return participant

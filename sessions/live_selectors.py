@@ -26,11 +26,18 @@ PRESENCE_WINDOW = dt.timedelta(seconds=90)
 def session_by_code(code: str) -> LiveSession | None:
     """The open session with this code, else the most recent ended one (so a late
     visitor is told it ended, not that it never existed)."""
-    sessions = LiveSession.objects.select_related("level", "stage__process__entity")
-    return (
-        sessions.filter(code=code).exclude(status=SessionStatus.ENDED).first()
-        or sessions.filter(code=code).order_by("-ended_at").first()
+    # One unordered query (a code has one open session and rarely a few ended ones):
+    # this runs for every connecting socket, on the single database thread.
+    found = list(
+        LiveSession.objects.select_related("level", "stage__process__entity")
+        .filter(code=code)
+        .order_by()
     )
+    for session in found:
+        if session.status != SessionStatus.ENDED:
+            return session
+    ended = [s for s in found if s.ended_at is not None] or found
+    return max(ended, key=lambda s: s.ended_at or s.created, default=None)
 
 
 def sessions_of_process(process: Any) -> list[LiveSession]:
@@ -78,8 +85,9 @@ def session_snapshot(
     is derived from ``participant``."""
     with transaction.atomic():
         stream = f"session:{session_id}"
-        StreamHead.objects.get_or_create(stream=stream)
-        list(StreamHead.objects.select_for_update().filter(stream=stream))
+        if not list(StreamHead.objects.select_for_update().filter(stream=stream)):
+            StreamHead.objects.get_or_create(stream=stream)  # a session with no events yet
+            list(StreamHead.objects.select_for_update().filter(stream=stream))
         seq = stream_head(stream)
         return _snapshot_at(session_id, seq, role=role, participant=participant, voter=voter)
 
