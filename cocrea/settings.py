@@ -141,6 +141,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # BEGIN IMMEDIATE takes the write lock up front: two transactions that read and
     # then write would otherwise deadlock and one fail at once, busy timeout or not.
     DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    # WAL: readers never wait for the writer, and a commit appends to the log instead
+    # of syncing the whole journal (NORMAL is durable across application crashes;
+    # only an OS crash may lose the last commits). Several Daphne processes on one
+    # host share the file safely.
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
     # Keep the connection: the WebSocket consumers make many short database calls.
     DATABASES["default"].setdefault("CONN_MAX_AGE", _int("CONN_MAX_AGE", default=60))
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
