@@ -24,6 +24,7 @@ Concurrency, decided by ``seq`` order (each property is last-writer-wins):
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import math
@@ -444,3 +445,29 @@ def dot_counts(state: CanvasState) -> dict[str, int]:
         for note_id, n in votes.items():
             counts[note_id] = counts.get(note_id, 0) + n
     return counts
+
+
+def from_data(data: Mapping[str, Any], base: CanvasState) -> CanvasState:
+    """Rebuild a state from :func:`as_data` output onto ``base`` (board and settings)."""
+    state = copy.deepcopy(base)
+    state.notes = {
+        n["id"]: Note(
+            id=n["id"],
+            text=n["text"],
+            colour=n["colour"],
+            x=n["x"],
+            y=n["y"],
+            width=n["width"],
+            height=n["height"],
+            zone=n["zone"],
+            author=n["author"],
+            cluster=n["cluster"],
+            deleted=n["deleted"],
+            merged_from=list(n["merged_from"]),
+        )
+        for n in data.get("notes", [])
+    }
+    state.clusters = dict(data.get("clusters", {}))
+    state.links = {k: (v[0], v[1]) for k, v in data.get("links", {}).items()}
+    state.dots = {voter: dict(votes) for voter, votes in data.get("dots", {}).items()}
+    return state

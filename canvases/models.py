@@ -1,0 +1,63 @@
+"""Canvas activities and their notes.
+
+The board's full state lives in ``Canvas.state`` (the canonical data of
+``canvases.ops.as_data``), rewritten by each op in the same transaction as its stream
+event; notes are also kept as rows (``CanvasNote``) so later work (lineamiento drafts,
+provenance) can query and cite them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from cocrea.toolkit.models import Methodology
+from sessions.models import Activity
+
+
+class Canvas(models.Model):
+    activity = models.OneToOneField(Activity, on_delete=models.CASCADE, related_name="canvas")
+    methodology = models.ForeignKey(
+        Methodology, on_delete=models.PROTECT, null=True, blank=True, related_name="canvases"
+    )
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    zones = models.JSONField(default=list)  # [{"key", "x", "y", "width", "height"}]
+    state = models.JSONField(default=dict)
+    locked = models.BooleanField(default=False)
+    locked_zones = models.JSONField(default=list)
+    anonymous = models.BooleanField(_("anónimo"), default=False)
+    private_mode = models.BooleanField(_("modo privado"), default=False)
+    dots_per_voter = models.PositiveSmallIntegerField(default=5)
+    one_dot_per_note = models.BooleanField(default=False)
+    dots_revealed = models.BooleanField(default=False)
+    note_limit = models.PositiveSmallIntegerField(default=50)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lienzo")
+        verbose_name_plural = _("lienzos")
+
+    def __str__(self) -> str:
+        return f"{self.activity}"
+
+
+class CanvasNote(models.Model):
+    canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="notes")
+    key = models.CharField(max_length=64)  # the client-chosen id used in ops
+    text = models.TextField()
+    colour = models.CharField(max_length=12)
+    zone = models.CharField(max_length=64, blank=True)
+    author = models.CharField(max_length=64)  # "p:<participant>" or "u:<user>"
+    cluster = models.CharField(max_length=64, blank=True)
+    deleted = models.BooleanField(default=False)
+    merged_into = models.CharField(max_length=64, blank=True)
+    created_seq = models.PositiveBigIntegerField()
+    updated_seq = models.PositiveBigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("canvas", "key"), name="canvas_note_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]
