@@ -32,6 +32,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cocrea.realtime.errors import CodedError
+
 MAX_TEXT = 1000
 MAX_NAME = 120
 MIN_SIZE = 40
@@ -48,14 +50,8 @@ COLOURS: Mapping[str, str] = {
 }
 
 
-class OpError(ValueError):
+class OpError(CodedError, ValueError):
     """An op that cannot apply; ``code`` is the protocol's error code."""
-
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

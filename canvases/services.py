@@ -95,28 +95,19 @@ def _sync_notes(canvas: Canvas, state: ops.CanvasState, effect: dict[str, Any], 
         merged_into = (
             effect["into"] if effect["type"] == "note.merged" and key == effect["note"] else ""
         )
+        values = {
+            "text": note.text,
+            "colour": note.colour,
+            "zone": note.zone or "",
+            "author": note.author,
+            "cluster": note.cluster or "",
+            "deleted": note.deleted,
+            "merged_into": merged_into,
+            "updated_seq": seq,
+        }
         CanvasNote.objects.update_or_create(
             canvas=canvas,
             key=key,
-            defaults={
-                "text": note.text,
-                "colour": note.colour,
-                "zone": note.zone or "",
-                "author": note.author,
-                "cluster": note.cluster or "",
-                "deleted": note.deleted,
-                "merged_into": merged_into,
-                "updated_seq": seq,
-            },
-            create_defaults={
-                "text": note.text,
-                "colour": note.colour,
-                "zone": note.zone or "",
-                "author": note.author,
-                "cluster": note.cluster or "",
-                "deleted": note.deleted,
-                "merged_into": merged_into,
-                "created_seq": seq,
-                "updated_seq": seq,
-            },
+            defaults=values,
+            create_defaults={**values, "created_seq": seq},
         )

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.models import User
+from cocrea.realtime.errors import CodedError
 from cocrea.realtime.models import ProcessedOp
 from cocrea.realtime.services import event_append
 from sessions import levels
@@ -39,14 +40,8 @@ from sessions.notice import NOTICE_VERSION
 from sessions.serialization import activity_data, agenda_data, question_data, timer_data
 
 
-class CommandError(Exception):
+class CommandError(CodedError):
     """A command that cannot be applied; ``code`` is the protocol's error code."""
-
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from cocrea.realtime.errors import CodedError
 from sessions.models import QuestionStatus
 
 OP_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -71,12 +72,8 @@ COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
 }
 
 
-class FrameError(Exception):
-    def __init__(self, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.field = field
+class FrameError(CodedError):
+    """A client frame that is not valid protocol."""
 
 
 def _first_error(errors: Any) -> tuple[str | None, str]:
