@@ -21,7 +21,10 @@ class Canvas(models.Model):
     )
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
-    zones = models.JSONField(default=list)  # [{"key", "x", "y", "width", "height"}]
+    # [{"key", "x", "y", "width", "height", "colour", "label": {lang: text}, "prompt": …}]:
+    # copied from the methodology when the canvas is made, so later edits of the
+    # toolkit never move a workshop's notes out of their zones.
+    zones = models.JSONField(default=list)
     state = models.JSONField(default=dict)
     locked = models.BooleanField(default=False)
     locked_zones = models.JSONField(default=list)
@@ -31,6 +34,7 @@ class Canvas(models.Model):
     one_dot_per_note = models.BooleanField(default=False)
     dots_revealed = models.BooleanField(default=False)
     note_limit = models.PositiveSmallIntegerField(default=50)
+    focus_zone = models.CharField(max_length=64, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

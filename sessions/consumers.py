@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -20,9 +21,11 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from canvases.models import Canvas
 from cocrea.accounts.rules import can_facilitate
 from cocrea.i18n import language_from_cookies
 from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, exceeded, hit
+from cocrea.realtime.coalesce import coalescer_for
 from cocrea.realtime.fanout import StreamFanout, fanout_for
 from cocrea.realtime.selectors import events_after, stream_head
 from cocrea.realtime.services import group_name
@@ -45,6 +48,10 @@ logger = logging.getLogger("cocrea.realtime")
 RATE_PER_SECOND = 20.0
 RATE_BURST = 40.0
 RATE_STRIKES = 20
+# Dragging sends up to 30 frames a second per note; drags get their own allowance so
+# a drag never eats into the budget of real commands, and excess drags just drop.
+DRAG_PER_SECOND = 60.0
+DRAG_BURST = 60.0
 PRESENCE_DELAY = 0.5
 PRESENCE_DELAY_LARGE = 3.0
 PRESENCE_LARGE_ROOM = 100
@@ -78,12 +85,16 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.buffer: list[dict[str, Any]] = []
         self.tokens = RATE_BURST
         self.last_refill = time.monotonic()
+        self.drag_tokens = DRAG_BURST
+        self.drag_refill = time.monotonic()
         self.strikes = 0
         self.joined_groups: list[str] = []
         self.fanout: StreamFanout | None = None
         # Events from the fan-out wait here; one drain task at a time delivers them,
         # under the same lock as hello and ping, so seq order can never interleave.
-        self.inbox: deque[dict[str, Any]] = deque()
+        # Ephemeral frames (drags) queue here too, already encoded (str), so one task
+        # writes to the socket and no per-frame task is created.
+        self.inbox: deque[dict[str, Any] | str] = deque()
         self.drainer: asyncio.Future | None = None
         self.delivery_lock = asyncio.Lock()
         # Messages and names in frames follow the page's language (the switcher cookie).
@@ -150,11 +161,21 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if len(text_data.encode("utf-8")) > MAX_FRAME_BYTES:
             await self.close(1009, "frame larger than 64 KiB")
             return
-        if not await self._within_rate():
-            return
         try:
             frame = json.loads(text_data)
         except ValueError:
+            frame = None
+        is_drag = isinstance(frame, dict) and frame.get("type") == "canvas.drag"
+        if is_drag and self.ready:
+            if self._drag_allowed():
+                try:
+                    await self._drag(frame)
+                except FrameError as exc:
+                    await self._error(exc.code, exc.message, exc.field)
+            return
+        if not await self._within_rate():
+            return
+        if frame is None:
             await self._error("invalid_json", _("El mensaje no es JSON válido."))
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
@@ -196,6 +217,45 @@ class SessionConsumer(AsyncWebsocketConsumer):
         else:
             await self._error("rate_limited", _("Demasiados mensajes; espere un momento."))
         return False
+
+    def _drag_allowed(self) -> bool:
+        now = time.monotonic()
+        self.drag_tokens = min(
+            DRAG_BURST, self.drag_tokens + (now - self.drag_refill) * DRAG_PER_SECOND
+        )
+        self.drag_refill = now
+        if self.drag_tokens < 1:
+            return False
+        self.drag_tokens -= 1
+        return True
+
+    async def _drag(self, frame: dict[str, Any]) -> None:
+        """A position while dragging: checked cheaply, coalesced, never persisted."""
+        activity_id, note = frame.get("activity_id"), frame.get("note")
+        x, y = frame.get("x"), frame.get("y")
+        if not isinstance(activity_id, int) or isinstance(activity_id, bool):
+            raise FrameError("invalid", _("Se espera un número entero."), "activity_id")
+        if not isinstance(note, str) or not 1 <= len(note) <= 64:
+            raise FrameError("invalid", _("Se espera el identificador de la nota."), "note")
+        for name, value in (("x", x), ("y", y)):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise FrameError("invalid", _("Se espera un número."), name)
+            if not math.isfinite(value):
+                raise FrameError("not_finite", _("Se espera un número finito."), name)
+        meta = await drag_meta(self.session_id, activity_id)
+        if meta is None:
+            raise FrameError("not_found", _("No existe ese lienzo en la sesión."), "activity_id")
+        if not (0 <= x <= meta.width and 0 <= y <= meta.height):
+            raise FrameError("out_of_board", _("Esa posición queda fuera del lienzo."), "x")
+        if self.role != "facilitator" and not meta.open_to_participants:
+            return  # the drop would be refused anyway; showing the drag would mislead
+        coalescer_for(self.channel_layer).add(
+            self.stream,
+            activity_id,
+            note,
+            (x, y),
+            {"activity_id": activity_id, "private": meta.private_mode},
+        )
 
     async def _hello(self, last_seq: int | None) -> None:
         if self.ready:
@@ -259,14 +319,27 @@ class SessionConsumer(AsyncWebsocketConsumer):
         if self.drainer is None or self.drainer.done():
             self.drainer = asyncio.ensure_future(self._drain())
 
+    def push_ephemeral(self, ephemeral: dict[str, Any]) -> None:
+        """Called by the fan-out for each coalesced drag broadcast."""
+        if not self.ready:
+            return  # a snapshot will show where things ended up
+        if ephemeral.get("private") and self.role != "facilitator":
+            return
+        self.inbox.append(drag_text(ephemeral))
+        if self.drainer is None or self.drainer.done():
+            self.drainer = asyncio.ensure_future(self._drain())
+
     async def _drain(self) -> None:
         async with self.delivery_lock:
             while self.inbox:
                 frame = self.inbox.popleft()
-                if not self.ready:
-                    self.buffer.append(frame)
-                    continue
                 try:
+                    if isinstance(frame, str):
+                        await self.send(text_data=frame)
+                        continue
+                    if not self.ready:
+                        self.buffer.append(frame)
+                        continue
                     await self._deliver(frame)
                 except Exception:  # the socket closed under us; a reconnect replays
                     logger.debug("delivery to a closing socket failed", exc_info=True)
@@ -375,6 +448,81 @@ def _admit(*, raw_code: str, address: str, user: Any, cookies: dict[str, str]) -
     live.participant_connected(participant_id=participant.pk)
     actor = live.Actor(role="participant", key=f"p:{participant.pk}", participant_id=participant.pk)
     return Admission(session=session, actor=actor, participant=participant)
+
+
+# --- drags: what a drag needs to know about its canvas, cached per process ----------
+
+
+@dataclass(frozen=True)
+class DragMeta:
+    width: float
+    height: float
+    private_mode: bool
+    open_to_participants: bool
+
+
+DRAG_META_TTL = 1.0
+_drag_meta: dict[tuple[int, int], tuple[float, DragMeta | None]] = {}
+
+
+async def drag_meta(session_id: int, activity_id: int) -> DragMeta | None:
+    """The canvas's size and gates, read at most once a second per canvas and process:
+    drags come 30 times a second per dragger and must not each cost a query."""
+    key = (session_id, activity_id)
+    cached = _drag_meta.get(key)
+    now = time.monotonic()
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    meta = await database_sync_to_async(_load_drag_meta)(session_id, activity_id)
+    _drag_meta[key] = (now + DRAG_META_TTL, meta)
+    return meta
+
+
+def _load_drag_meta(session_id: int, activity_id: int) -> DragMeta | None:
+    row = (
+        Canvas.objects.filter(activity_id=activity_id, activity__session_id=session_id)
+        .values(
+            "width",
+            "height",
+            "locked",
+            "private_mode",
+            "activity__session__status",
+            "activity__session__input_locked",
+            "activity__session__current_activity_id",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    return DragMeta(
+        width=float(row["width"]),
+        height=float(row["height"]),
+        private_mode=row["private_mode"],
+        open_to_participants=(
+            not row["locked"]
+            and row["activity__session__status"] == SessionStatus.LIVE
+            and not row["activity__session__input_locked"]
+            and row["activity__session__current_activity_id"] == activity_id
+        ),
+    )
+
+
+def drag_text(ephemeral: dict[str, Any]) -> str:
+    """The ``drag`` frame of a coalesced broadcast, encoded once per process: the
+    fan-out hands the same dict to every local socket."""
+    text = ephemeral.get("_text")
+    if text is None:
+        frame = {
+            "type": "drag",
+            "activity_id": ephemeral["activity_id"],
+            "moves": [
+                {"note": note, "x": xy[0], "y": xy[1]}
+                for note, xy in sorted(ephemeral["items"].items())
+            ],
+        }
+        text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
+        ephemeral["_text"] = text
+    return text
 
 
 # --- presence: computed once per session and process, at most twice a second -----------

@@ -18,10 +18,15 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canvases import ops as canvas_ops
+from canvases.messages import message_for
+from canvases.models import Canvas
+from canvases.services import canvas_apply, canvas_configure, canvas_create
 from cocrea.accounts.models import User
 from cocrea.realtime.errors import CodedError
 from cocrea.realtime.models import ProcessedOp
 from cocrea.realtime.services import event_append
+from cocrea.toolkit.models import Methodology
 from sessions import levels
 from sessions.codes import new_code
 from sessions.markdown import render_markdown
@@ -138,8 +143,12 @@ def activity_add(
     title: str,
     body: str = "",
     duration: int | None = None,
+    methodology: Methodology | None = None,
+    canvas_settings: dict[str, Any] | None = None,
 ) -> Activity:
-    """Add an activity at the end of the agenda, if the session's level allows it."""
+    """Add an activity at the end of the agenda, if the session's level allows it.
+    A canvas activity gets its board (from ``methodology``, or blank) in the same
+    transaction."""
     errors: dict[str, list[str]] = {}
     if kind not in ActivityKind.values:
         errors["kind"] = [_("Tipo de actividad desconocido.")]
@@ -152,6 +161,8 @@ def activity_add(
         errors["title"] = [_("La actividad necesita un título.")]
     if duration is not None and not 0 < duration <= 4 * 3600:
         errors["duration"] = [_("La duración va de 1 segundo a 4 horas.")]
+    if methodology is not None and kind != ActivityKind.CANVAS:
+        errors["methodology"] = [_("Solo una actividad de lienzo usa una metodología.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -172,6 +183,8 @@ def activity_add(
         event_append(
             stream=locked.stream, type="agenda.changed", payload={"agenda": agenda_data(locked)}
         )
+        if kind == ActivityKind.CANVAS:
+            canvas_create(activity=activity, methodology=methodology, **(canvas_settings or {}))
     return activity
 
 
@@ -473,6 +486,53 @@ def _moderate(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[
         {"question": question_data(question), "results_hidden": session.results_hidden},
     )
     return {**result, "status": question.status}
+
+
+# --- canvases --------------------------------------------------------------------------
+
+
+def _canvas_of(session: LiveSession, activity_id: int) -> int:
+    canvas = (
+        Canvas.objects.filter(activity__session=session, activity_id=activity_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if canvas is None:
+        raise CommandError("not_found", _("No existe ese lienzo en la sesión."), "activity_id")
+    return canvas
+
+
+def _canvas_error(exc: canvas_ops.OpError) -> CommandError:
+    return CommandError(exc.code, message_for(exc.code, exc.message, exc.field), exc.field)
+
+
+@_command("canvas.op", facilitator_only=False)
+def _canvas_op(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    canvas_id = _canvas_of(session, data["activity_id"])
+    if not actor.is_facilitator:
+        _require_input_open(session)
+        if session.current_activity_id != data["activity_id"]:
+            raise CommandError("conflict", _("Ese lienzo no es la actividad en curso."))
+    try:
+        applied = canvas_apply(
+            canvas_id=canvas_id,
+            stream=session.stream,
+            actor=canvas_ops.Actor(actor.key, facilitator=actor.is_facilitator),
+            op=data["op"],
+        )
+    except canvas_ops.OpError as exc:
+        raise _canvas_error(exc) from None
+    return {"seq": applied["seq"]}
+
+
+@_command("canvas.settings", facilitator_only=True)
+def _canvas_settings(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    canvas_id = _canvas_of(session, data["activity_id"])
+    changes = {k: v for k, v in data.items() if k != "activity_id"}
+    try:
+        return canvas_configure(canvas_id=canvas_id, changes=changes)
+    except canvas_ops.OpError as exc:
+        raise _canvas_error(exc) from None
 
 
 __all__ = [

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from canvases.selectors import canvas_data, canvases_of_session
+from canvases.visibility import view_canvas
 from cocrea.realtime.models import StreamHead
 from cocrea.realtime.selectors import stream_head
 from sessions.models import LiveSession, Participant, Question, QuestionVote, SessionStatus
@@ -117,6 +119,8 @@ def _snapshot_at(
         shown["upvoted"] = question.pk in upvoted
         question_list.append(shown)
     you: dict[str, Any] = {"role": role}
+    if voter:
+        you["key"] = voter
     if participant is not None:
         you.update(participant_id=participant.pk, name=participant.display_name)
     level = session.level
@@ -143,5 +147,9 @@ def _snapshot_at(
         },
         "agenda": agenda_data(session),
         "questions": question_list,
+        "canvases": [
+            data if role == "facilitator" else view_canvas(data, voter or "p:")
+            for data in (canvas_data(c) for c in canvases_of_session(session.pk))
+        ],
         "presence": presence,
     }

@@ -53,6 +53,34 @@ class ModerateSerializer(serializers.Serializer):
     )
 
 
+class CanvasOpSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1)
+    # The op's own fields are checked by canvases.ops, which names the field at fault.
+    op = serializers.DictField()
+
+
+class CanvasSettingsSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1)
+    locked = serializers.BooleanField(required=False)
+    locked_zones = serializers.ListField(
+        child=serializers.CharField(max_length=64), max_length=100, required=False
+    )
+    anonymous = serializers.BooleanField(required=False)
+    private_mode = serializers.BooleanField(required=False)
+    dots_revealed = serializers.BooleanField(required=False)
+    one_dot_per_note = serializers.BooleanField(required=False)
+    dots_per_voter = serializers.IntegerField(min_value=0, max_value=50, required=False)
+    note_limit = serializers.IntegerField(min_value=1, max_value=500, required=False)
+    focus_zone = serializers.CharField(max_length=64, allow_null=True, required=False)
+
+
+class CanvasDragSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1)
+    note = serializers.CharField(max_length=64)
+    x = serializers.FloatField()
+    y = serializers.FloatField()
+
+
 COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     "session.start": EmptySerializer,
     "session.pause": EmptySerializer,
@@ -69,6 +97,8 @@ COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     "qa.ask": AskSerializer,
     "qa.upvote": UpvoteSerializer,
     "qa.moderate": ModerateSerializer,
+    "canvas.op": CanvasOpSerializer,
+    "canvas.settings": CanvasSettingsSerializer,
 }
 
 

@@ -7,6 +7,7 @@ import json
 from collections import OrderedDict
 from typing import Any
 
+from canvases.visibility import Flags, personal_view, shape_effect, view_canvas
 from sessions.models import Activity, LiveSession, Question, QuestionStatus
 
 PUBLIC_QUESTION_STATUSES = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
@@ -88,9 +89,27 @@ def visible_frame(
             }
         else:
             visible = None
+    elif event in CANVAS_EVENTS:
+        visible = _canvas_event(event, data, participant_id)
     if visible is None:
         return {"type": "event", "seq": frame["seq"], **HIDDEN}
     return {"type": "event", "seq": frame["seq"], "event": event, "data": visible}
+
+
+CANVAS_EVENTS = frozenset({"canvas.effect", "canvas.reset", "canvas.settings"})
+
+
+def _canvas_event(event: str, data: dict[str, Any], participant_id: int | None) -> Any:
+    """A canvas event as a participant sees it (canvases.visibility decides)."""
+    viewer = f"p:{participant_id}" if participant_id is not None else "p:"
+    if event == "canvas.effect":
+        effect = shape_effect(
+            data["effect"], viewer, Flags.from_data(data.get("flags", {})), data["authors"]
+        )
+        return None if effect is None else {"activity_id": data["activity_id"], "effect": effect}
+    if event == "canvas.reset":
+        return {"activity_id": data["activity_id"], "canvas": view_canvas(data["canvas"], viewer)}
+    return data
 
 
 def public_question(question: dict[str, Any], participant_id: int | None) -> dict[str, Any]:
@@ -116,6 +135,8 @@ def encoded_frame(
         view: Any = "f"
     elif frame["event"] in PERSONAL_EVENTS:
         view = ("p", participant_id)
+    elif frame["event"] in CANVAS_EVENTS:
+        view = ("p", personal_view(frame["event"], frame["data"], f"p:{participant_id}"))
     else:
         view = "p"
     key = (stream, frame["seq"], frame["event"], view)

@@ -25,6 +25,8 @@ REJOIN_SECONDS = 3600.0
 class Member(Protocol):
     def push(self, frame: dict[str, Any]) -> None: ...
 
+    def push_ephemeral(self, ephemeral: dict[str, Any]) -> None: ...
+
 
 class StreamFanout:
     def __init__(self, layer: Any) -> None:
@@ -72,10 +74,15 @@ class StreamFanout:
                 await asyncio.sleep(1)
                 continue
             frame = message.get("frame")
-            if frame is None:
+            if frame is not None:
+                for member in list(self.members.get(stream, ())):
+                    member.push(frame)
                 continue
-            for member in list(self.members.get(stream, ())):
-                member.push(frame)
+            # One dict for every local socket: they share its encoding (see consumers).
+            ephemeral = message.get("ephemeral")
+            if ephemeral is not None:
+                for member in list(self.members.get(stream, ())):
+                    member.push_ephemeral(ephemeral)
 
 
 _fanouts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamFanout] = (

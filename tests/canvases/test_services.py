@@ -34,10 +34,13 @@ def session(entity):
 
 @pytest.fixture
 def canvas(session):
-    activity = live.activity_add(session=session, kind="canvas", title="Árbol")
-    return canvas_create(
-        activity=activity, methodology=Methodology.objects.get(slug="arbol-de-problemas")
+    activity = live.activity_add(
+        session=session,
+        kind="canvas",
+        title="Árbol",
+        methodology=Methodology.objects.get(slug="arbol-de-problemas"),
     )
+    return activity.canvas
 
 
 def apply(canvas, op, actor=ANA):
@@ -66,7 +69,12 @@ def test_an_op_writes_state_event_and_note_row_together(canvas):
     result = apply(canvas, {"op": "create", "id": "n1", "text": "Basuras", "x": x, "y": y})
     event = StreamEvent.objects.get(stream=canvas.activity.session.stream, seq=result["seq"])
     assert event.type == "canvas.effect"
-    assert event.payload == {"activity_id": canvas.activity_id, "effect": result["effect"]}
+    assert event.payload == {
+        "activity_id": canvas.activity_id,
+        "effect": result["effect"],
+        "flags": {"anonymous": False, "private_mode": False, "dots_revealed": False},
+        "authors": {"n1": ANA.key},
+    }
     canvas.refresh_from_db()
     assert [n["text"] for n in canvas.state["notes"]] == ["Basuras"]
     row = CanvasNote.objects.get(canvas=canvas, key="n1")

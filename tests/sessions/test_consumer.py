@@ -286,7 +286,12 @@ def test_participant_snapshot(room, agenda, ana, cookie_of):
         snapshot = await ws.hello()
         assert snapshot["type"] == "snapshot"
         assert snapshot["seq"] == 4
-        assert snapshot["you"] == {"role": "participant", "participant_id": ana.pk, "name": "Ana"}
+        assert snapshot["you"] == {
+            "role": "participant",
+            "key": f"p:{ana.pk}",
+            "participant_id": ana.pk,
+            "name": "Ana",
+        }
         assert snapshot["session"]["code"] == room.code
         assert snapshot["session"]["status"] == "live"
         assert snapshot["session"]["level"]["code"] == "colaborar"
@@ -308,6 +313,7 @@ def test_participant_snapshot(room, agenda, ana, cookie_of):
             "session",
             "agenda",
             "questions",
+            "canvases",
             "presence",
         }
         await ws.close()
@@ -318,12 +324,12 @@ def test_participant_snapshot(room, agenda, ana, cookie_of):
     assert ana.last_seen is not None
 
 
-def test_facilitator_snapshot(room, ana, alice_cookie):
+def test_facilitator_snapshot(room, ana, alice, alice_cookie):
     async def scenario():
         await db(live.participant_connected)(participant_id=ana.pk)
         ws = await Ws(room.code, alice_cookie).open()
         snapshot = await ws.hello()
-        assert snapshot["you"] == {"role": "facilitator"}
+        assert snapshot["you"] == {"role": "facilitator", "key": f"u:{alice.pk}"}
         assert snapshot["presence"] == {
             "count": 1,
             "participants": [{"id": ana.pk, "name": "Ana"}],
@@ -830,7 +836,9 @@ def test_guessing_codes_is_rate_limited_per_address(room, ana, cookie_of):
     run(scenario())
 
 
-def test_over_the_code_limit_people_of_the_session_still_get_in(room, ana, cookie_of, alice_cookie):
+def test_over_the_code_limit_people_of_the_session_still_get_in(
+    room, ana, alice, cookie_of, alice_cookie
+):
     """A venue's shared Wi-Fi is one address: once someone there used up the budget of
     unknown codes, those with this code's participant cookie or signed in still get
     through; anyone else gets 4429, even with a cookie for another code."""
@@ -850,11 +858,14 @@ def test_over_the_code_limit_people_of_the_session_still_get_in(room, ana, cooki
         snapshot = await p.hello()
         assert (snapshot["type"], snapshot["you"]) == (
             "snapshot",
-            {"role": "participant", "participant_id": ana.pk, "name": "Ana"},
+            {"role": "participant", "key": f"p:{ana.pk}", "participant_id": ana.pk, "name": "Ana"},
         )
         f = await Ws(room.code, alice_cookie, client=address).open()
         snapshot = await f.hello()
-        assert (snapshot["type"], snapshot["you"]) == ("snapshot", {"role": "facilitator"})
+        assert (snapshot["type"], snapshot["you"]) == (
+            "snapshot",
+            {"role": "facilitator", "key": f"u:{alice.pk}"},
+        )
         # The cookie opens its own session only: guessing with it is still refused.
         ws = await Ws("YYYYYY", cookie_of(ana), client=address).open()
         assert (await ws.closed())[0] == 4429

@@ -792,7 +792,12 @@ def test_snapshot_shows_each_role_what_it_may_see(
     assert snap["type"] == "snapshot"
     assert snap["seq"] == seq
     assert snap["server_time"] == clock.now.isoformat()
-    assert snap["you"] == {"role": "participant", "participant_id": ana.pk, "name": "Ana"}
+    assert snap["you"] == {
+        "role": "participant",
+        "key": f"p:{ana.pk}",
+        "participant_id": ana.pk,
+        "name": "Ana",
+    }
     assert snap["session"] == {
         "code": qa_live.code,
         "title": "Taller de propuestas",
