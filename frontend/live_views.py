@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cocrea.accounts.rules import can_facilitate
 from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, client_address, exceeded, hit
+from cocrea.toolkit import selectors as toolkit_selectors
 from sessions import levels, live
 from sessions.codes import normalize_code
 from sessions.cookies import (
@@ -217,6 +218,10 @@ def _console_context(
         "activities": session.activities.order_by("order"),
         # Only the kinds the session's IAP2 level allows are offered at all.
         "kinds": [(k, ActivityKind(k).label) for k in levels.allowed_kinds(session.level.code)],
+        # Methodologies with a canvas template, for canvas activities.
+        "methodologies": [
+            (m.slug, m.tr("name")) for m in toolkit_selectors.methodologies_with_canvas()
+        ],
         "join_url": _join_url(request, session),
         "errors": errors or {},
         "form": form or {},
@@ -231,14 +236,20 @@ def activity_create(request: HttpRequest, code: str) -> HttpResponse:
         return found
     session = found
     raw_duration = request.POST.get("duration", "").strip()
+    kind = request.POST.get("kind", "")
+    slug = request.POST.get("methodology", "").strip()
+    methodology = toolkit_selectors.methodology_by_slug(slug) if slug and kind == "canvas" else None
     try:
         duration = int(raw_duration) * 60 if raw_duration else None
+        if slug and kind == "canvas" and methodology is None:
+            raise ValidationError({"methodology": [_("Esa metodología no existe.")]})
         live.activity_add(
             session=session,
-            kind=request.POST.get("kind", ""),
+            kind=kind,
             title=request.POST.get("title", ""),
             body=request.POST.get("body", ""),
             duration=duration,
+            methodology=methodology,
         )
     except ValueError:
         errors = {"duration": _("Escriba la duración en minutos, como número entero.")}

@@ -45,6 +45,15 @@ def methodologies() -> QuerySet[Methodology]:
     )
 
 
+def methodologies_with_canvas() -> QuerySet[Methodology]:
+    """Methodologies that ship a canvas template (zones), for canvas activities."""
+    return Methodology.objects.filter(zones__isnull=False).distinct().order_by("name")
+
+
+def methodology_by_slug(slug: str) -> Methodology | None:
+    return Methodology.objects.filter(slug=slug).first()
+
+
 def experience_vocabulary() -> dict[str, list[str]]:
     """Valid codes for each repository filter, as the filter parser wants them."""
     return {
