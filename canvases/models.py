@@ -8,6 +8,7 @@ provenance) can query and cite them."""
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cocrea.toolkit.models import Methodology
@@ -57,6 +58,8 @@ class CanvasNote(models.Model):
     merged_into = models.CharField(max_length=64, blank=True)
     created_seq = models.PositiveBigIntegerField()
     updated_seq = models.PositiveBigIntegerField()
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
