@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from canvases import ops
 from canvases.models import Canvas
-from canvases.services import board_of
+from canvases.store import board_of
 from cocrea.toolkit.canvas import GLYPH_RATIO, layout_zone
 from sessions.models import Participant
 

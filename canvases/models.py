@@ -1,9 +1,11 @@
 """Canvas activities and their notes.
 
-The board's full state lives in ``Canvas.state`` (the canonical data of
-``canvases.ops.as_data``), rewritten by each op in the same transaction as its stream
-event; notes are also kept as rows (``CanvasNote``) so later work (lineamiento drafts,
-provenance) can query and cite them."""
+The board is stored incrementally: one row per note (``CanvasNote``, which later work
+— lineamiento drafts, provenance — queries and cites), and the small shared parts
+(clusters, links, dots) as JSON on the canvas. An op rewrites only what it touched, in
+the same transaction as its stream event; ``version`` is the ``seq`` of the last
+effect, which lets each process keep the board in memory and know when it is current
+(``canvases.services``)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,10 @@ class Canvas(models.Model):
     # copied from the methodology when the canvas is made, so later edits of the
     # toolkit never move a workshop's notes out of their zones.
     zones = models.JSONField(default=list)
-    state = models.JSONField(default=dict)
+    version = models.PositiveBigIntegerField(default=0)
+    clusters = models.JSONField(default=dict)  # id -> name
+    links = models.JSONField(default=dict)  # id -> [from, to]
+    dots = models.JSONField(default=dict)  # voter -> note -> count
     locked = models.BooleanField(default=False)
     locked_zones = models.JSONField(default=list)
     anonymous = models.BooleanField(_("anónimo"), default=False)
@@ -45,6 +50,14 @@ class Canvas(models.Model):
     def __str__(self) -> str:
         return f"{self.activity}"
 
+    @property
+    def state(self) -> dict:
+        """The board as canonical data (``canvases.ops.as_data``), as committed."""
+        # Imported here: the store module imports this one.
+        from canvases.store import board_data
+
+        return board_data(self)
+
 
 class CanvasNote(models.Model):
     canvas = models.ForeignKey(Canvas, on_delete=models.CASCADE, related_name="notes")
@@ -56,6 +69,11 @@ class CanvasNote(models.Model):
     cluster = models.CharField(max_length=64, blank=True)
     deleted = models.BooleanField(default=False)
     merged_into = models.CharField(max_length=64, blank=True)
+    x = models.FloatField(default=0)
+    y = models.FloatField(default=0)
+    width = models.FloatField(default=160)
+    height = models.FloatField(default=160)
+    merged_from = models.JSONField(default=list)
     created_seq = models.PositiveBigIntegerField()
     updated_seq = models.PositiveBigIntegerField()
     created = models.DateTimeField(default=timezone.now)

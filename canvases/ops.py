@@ -402,23 +402,31 @@ def as_data(state: CanvasState) -> dict[str, Any]:
     return {
         "width": state.width,
         "height": state.height,
-        "notes": [
-            {
-                "id": n.id,
-                "text": n.text,
-                "colour": n.colour,
-                "x": n.x,
-                "y": n.y,
-                "width": n.width,
-                "height": n.height,
-                "zone": n.zone,
-                "author": n.author,
-                "cluster": n.cluster,
-                "deleted": n.deleted,
-                "merged_from": list(n.merged_from),
-            }
-            for n in sorted(state.notes.values(), key=lambda n: n.id)
-        ],
+        "notes": [note_data(n) for n in sorted(state.notes.values(), key=lambda n: n.id)],
+        **shared_data(state),
+    }
+
+
+def note_data(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "text": note.text,
+        "colour": note.colour,
+        "x": note.x,
+        "y": note.y,
+        "width": note.width,
+        "height": note.height,
+        "zone": note.zone,
+        "author": note.author,
+        "cluster": note.cluster,
+        "deleted": note.deleted,
+        "merged_from": list(note.merged_from),
+    }
+
+
+def shared_data(state: CanvasState) -> dict[str, Any]:
+    """The parts of the board that are not notes: clusters, links and dots."""
+    return {
         "clusters": dict(sorted(state.clusters.items())),
         "links": {k: list(v) for k, v in sorted(state.links.items())},
         "dots": {

@@ -6,6 +6,7 @@ from typing import Any
 
 from canvases.models import Canvas
 from canvases.ops import COLOURS
+from canvases.store import board_data
 from cocrea.accounts.models import User
 from sessions.models import Participant
 
@@ -55,7 +56,7 @@ def author_names(keys: set[str]) -> dict[str, str]:
 def canvas_data(canvas: Canvas) -> dict[str, Any]:
     """The whole canvas, unshaped (what a facilitator sees); participants get it
     through ``canvases.visibility.view_canvas``."""
-    board = canvas.state or {}
+    board = board_data(canvas)
     return {
         "activity_id": canvas.activity_id,
         "methodology": methodology_data(canvas),

@@ -15,6 +15,7 @@ from canvases import ops
 from canvases.boards import BLANK_HEIGHT, BLANK_WIDTH
 from canvases.models import Canvas, CanvasNote
 from canvases.selectors import canvas_data, settings_data
+from canvases.store import keep_board, take_board
 from canvases.visibility import Flags, referenced_notes
 from cocrea.realtime.models import StreamEvent
 from cocrea.realtime.services import event_append
@@ -64,8 +65,6 @@ def canvas_create(
         zones=zones,
         **settings,
     )
-    canvas.state = ops.as_data(board_of(canvas))
-    canvas.save(update_fields=["state"])
     _emit_reset(canvas)
     return canvas
 
@@ -78,22 +77,14 @@ def _emit_reset(canvas: Canvas) -> StreamEvent:
     )
 
 
-def board_of(canvas: Canvas) -> ops.CanvasState:
-    """The canvas's current state, as the pure op model wants it."""
-    base = ops.CanvasState(
-        width=float(canvas.width),
-        height=float(canvas.height),
-        zones={
-            z["key"]: ops.Zone(z["key"], z["x"], z["y"], z["width"], z["height"])
-            for z in canvas.zones
-        },
-        locked=canvas.locked,
-        locked_zones=set(canvas.locked_zones),
-        dots_per_voter=canvas.dots_per_voter,
-        one_dot_per_note=canvas.one_dot_per_note,
-        note_limit=canvas.note_limit,
-    )
-    return ops.from_data(canvas.state, base)
+# Which shared parts of the board each effect can change (notes are rows).
+_SHARED_FIELDS: dict[str, tuple[str, ...]] = {
+    "note.deleted": ("links", "dots"),
+    "note.merged": ("links", "dots"),
+    "cluster.set": ("clusters",),
+    "link.created": ("links",),
+    "dot.added": ("dots",),
+}
 
 
 def canvas_apply(
@@ -104,14 +95,16 @@ def canvas_apply(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("canvas_apply must run inside transaction.atomic()")
     canvas = Canvas.objects.select_for_update().get(pk=canvas_id)
-    state = board_of(canvas)
-    if canvas.private_mode and op.get("op") == "merge":
-        # A merge moves other people's dots and history onto a note its owner sees
-        # alone; merging is for after the reveal.
-        raise ops.OpError("private_mode", "turn private mode off before merging", "op")
-    effect = ops.apply_op(state, op, actor)
-    canvas.state = ops.as_data(state)
-    canvas.save(update_fields=["state"])
+    state = take_board(canvas)
+    try:
+        if canvas.private_mode and op.get("op") == "merge":
+            # A merge moves other people's dots and history onto a note its owner
+            # sees alone; merging is for after the reveal.
+            raise ops.OpError("private_mode", "turn private mode off before merging", "op")
+        effect = ops.apply_op(state, op, actor)  # validates first: a refusal changes nothing
+    except ops.OpError:
+        keep_board(canvas, canvas.version, state)
+        raise
     event = event_append(
         stream=stream,
         type="canvas.effect",
@@ -123,41 +116,15 @@ def canvas_apply(
             "authors": {key: state.notes[key].author for key in referenced_notes(effect)},
         },
     )
+    canvas.version = event.seq
+    shared = _SHARED_FIELDS.get(effect["type"], ())
+    board = ops.shared_data(state)
+    for field in shared:
+        setattr(canvas, field, board[field])
+    canvas.save(update_fields=["version", *shared])
     _sync_notes(canvas, state, effect, event.seq)
+    transaction.on_commit(lambda: keep_board(canvas, event.seq, state))
     return {"seq": event.seq, "effect": effect}
-
-
-def _sync_notes(canvas: Canvas, state: ops.CanvasState, effect: dict[str, Any], seq: int) -> None:
-    """Mirror the notes an effect touched into rows (text, zone, cluster, tombstone)."""
-    touched = {
-        effect.get("note") if isinstance(effect.get("note"), str) else None,
-        effect["note"]["id"] if isinstance(effect.get("note"), dict) else None,
-        effect.get("into"),
-        *effect.get("notes", []),
-        effect.get("from"),
-        effect.get("to"),
-    } - {None}
-    for key in touched:
-        note = state.notes[key]
-        merged_into = (
-            effect["into"] if effect["type"] == "note.merged" and key == effect["note"] else ""
-        )
-        values = {
-            "text": note.text,
-            "colour": note.colour,
-            "zone": note.zone or "",
-            "author": note.author,
-            "cluster": note.cluster or "",
-            "deleted": note.deleted,
-            "merged_into": merged_into,
-            "updated_seq": seq,
-        }
-        CanvasNote.objects.update_or_create(
-            canvas=canvas,
-            key=key,
-            defaults=values,
-            create_defaults={**values, "created_seq": seq},
-        )
 
 
 def _flags(canvas: Canvas) -> Flags:
@@ -205,3 +172,32 @@ def canvas_configure(*, canvas_id: int, changes: dict[str, Any]) -> dict[str, An
             payload={"activity_id": canvas.activity_id, "settings": settings_data(canvas)},
         )
     return {"seq": event.seq}
+
+
+def _sync_notes(canvas: Canvas, state: ops.CanvasState, effect: dict[str, Any], seq: int) -> None:
+    """Write the rows of the notes an effect changed (a link or a dot changes no note)."""
+    kind = effect["type"]
+    if kind in ("link.created", "dot.added"):
+        return
+    for key in referenced_notes(effect):
+        note = state.notes[key]
+        values = {
+            "text": note.text,
+            "x": note.x,
+            "y": note.y,
+            "width": note.width,
+            "height": note.height,
+            "merged_from": list(note.merged_from),
+            "colour": note.colour,
+            "zone": note.zone or "",
+            "author": note.author,
+            "cluster": note.cluster or "",
+            "deleted": note.deleted,
+            "updated_seq": seq,
+        }
+        if kind == "note.created":
+            CanvasNote.objects.create(canvas=canvas, key=key, created_seq=seq, **values)
+            continue
+        if kind == "note.merged" and key == effect["note"]:
+            values["merged_into"] = effect["into"]
+        CanvasNote.objects.filter(canvas=canvas, key=key).update(**values)

@@ -9,7 +9,8 @@ from django.db import transaction
 
 from canvases import ops
 from canvases.models import CanvasNote
-from canvases.services import board_of, canvas_apply, canvas_create
+from canvases.services import canvas_apply, canvas_create
+from canvases.store import board_of
 from cocrea.realtime.models import StreamEvent
 from cocrea.toolkit.models import Level, Methodology, Pillar
 from sessions import live
