@@ -1,8 +1,11 @@
 /* The facilitator console: session state, agenda, countdown, input and results,
    people present, and the Q&A moderation queue. Every command reports back (its ack
    or its error) in a polite live region. Buttons that do not apply to the current
-   state carry aria-disabled, so they stay focusable and focus never vanishes. */
+   state carry aria-disabled, so they stay focusable and focus never vanishes. The
+   canvas of the current activity (or the one chosen) is shown with its moderation
+   tools (canvas.js). */
 
+import { CanvasView } from "./canvas.js";
 import {
   cloneTemplate,
   connectPage,
@@ -46,6 +49,28 @@ const el = {
   timer: $("console-timer"),
   timerValue: $("console-timer-value"),
 };
+
+const canvas = new CanvasView({
+  root: document.getElementById("canvas"),
+  client,
+  messages: t,
+  mode: "facilitator",
+});
+const canvasSection = $("console-canvas");
+const canvasChoose = $("console-canvas-choose");
+const canvasChooseField = $("console-canvas-choose-field");
+const canvasActivityTitle = $("console-canvas-activity");
+let chosenCanvas = null; // a canvas the facilitator chose to look at
+let canvasFollowing; // the current activity when that choice was made
+
+// The methodology only matters for canvases: show its field for that kind.
+const kindSelect = $("act-kind");
+const methodologyField = $("act-methodology-field");
+function syncMethodologyField() {
+  if (kindSelect && methodologyField) setHidden(methodologyField, kindSelect.value !== "canvas");
+}
+if (kindSelect) kindSelect.addEventListener("change", syncMethodologyField);
+syncMethodologyField();
 
 const countdown = new Countdown({
   client,
@@ -146,8 +171,39 @@ function render() {
   renderAgenda(state, ended);
   renderPeople(state, ended);
   renderQuestions(state, ended);
+  renderCanvas(state);
   countdown.render();
 }
+
+function renderCanvas(state) {
+  const canvases = state.agenda.filter((a) => a.kind === "canvas" && canvas.has(a.id));
+  setHidden(canvasSection, canvases.length === 0);
+  // Bringing everyone to another activity drops an earlier choice.
+  if (state.session.current_activity_id !== canvasFollowing) {
+    canvasFollowing = state.session.current_activity_id;
+    chosenCanvas = null;
+  }
+  const current = canvases.find((a) => a.id === state.session.current_activity_id);
+  const chosen = canvases.find((a) => a.id === chosenCanvas);
+  const shown = chosen || current || canvases[0] || null;
+  setHidden(canvasChooseField, canvases.length < 2);
+  syncList(canvasChoose, canvases, {
+    key: (a) => a.id,
+    create: () => document.createElement("option"),
+    update: (option, a) => {
+      option.value = String(a.id);
+      setText(option, a.title);
+    },
+  });
+  if (shown && canvasChoose.value !== String(shown.id)) canvasChoose.value = String(shown.id);
+  setText(canvasActivityTitle, shown ? shown.title : "");
+  canvas.setActivity(shown ? shown.id : null);
+}
+
+canvasChoose.addEventListener("change", () => {
+  chosenCanvas = Number(canvasChoose.value);
+  render();
+});
 
 function renderAgenda(state, ended) {
   const current = state.session.current_activity_id;

@@ -1,7 +1,8 @@
 /* The participant screen: follows the facilitator (current activity, countdown,
-   notices), and the Q&A (ask, upvote). Focus is never moved on updates; activity
-   changes are announced in a polite live region. */
+   notices), the Q&A (ask, upvote) and canvases (canvas.js). Focus is never moved on
+   updates; activity changes are announced in a polite live region. */
 
+import { CanvasView } from "./canvas.js";
 import {
   cloneTemplate,
   connectPage,
@@ -37,6 +38,13 @@ const el = {
   timer: $("live-timer"),
   timerValue: $("live-timer-value"),
 };
+
+const canvas = new CanvasView({
+  root: document.getElementById("canvas"),
+  client,
+  messages: t,
+  mode: "participant",
+});
 
 const countdown = new Countdown({
   client,
@@ -109,7 +117,8 @@ function renderActivity(state) {
   if (!activity) message = t.noActivity;
   else if (activity.kind === "slide" || activity.kind === "qa") body = activity.body_html || "";
   else if (activity.kind === "break") message = t.break;
-  else message = t.comingSoon; // canvas, poll: not in this release yet
+  else if (activity.kind === "canvas" && canvas.has(activity.id)) body = activity.body_html || "";
+  else message = t.comingSoon; // poll: not in this release yet
   if (body !== shownBody) {
     // body_html is sanitised on the server (an allow-list of tags, no scripts).
     el.body.innerHTML = body;
@@ -118,6 +127,8 @@ function renderActivity(state) {
   setHidden(el.body, !body);
   setText(el.message, message || "");
   setHidden(el.message, !message);
+  const showCanvas = Boolean(activity && activity.kind === "canvas" && !client.terminal);
+  canvas.setActivity(showCanvas && canvas.has(activity.id) ? activity.id : null);
   if (shownActivityId !== undefined && id !== shownActivityId && activity) {
     announce(fill(t.activityNow, { title: activity.title }));
     setText(el.feedback, "");

@@ -1,6 +1,8 @@
 /* The projector view: join code and QR (server-rendered), how many people are
-   connected, the current activity and the countdown. No controls. */
+   connected, the current activity and the countdown; a canvas read-only and big.
+   No controls. */
 
+import { CanvasView } from "./canvas.js";
 import {
   connectPage,
   Countdown,
@@ -28,6 +30,13 @@ const el = {
   timer: $("projector-timer"),
   timerValue: $("projector-timer-value"),
 };
+
+const canvas = new CanvasView({
+  root: document.getElementById("canvas"),
+  client,
+  messages: t,
+  mode: "projector",
+});
 
 const countdown = new Countdown({
   client,
@@ -61,7 +70,8 @@ function render() {
   let message = "";
   if (activity && (activity.kind === "slide" || activity.kind === "qa")) html = activity.body_html || "";
   else if (activity && activity.kind === "break") message = t.break;
-  else if (activity) message = t.comingSoon; // canvas, poll: not in this release yet
+  else if (activity && activity.kind === "canvas" && canvas.has(activity.id)) message = "";
+  else if (activity) message = t.comingSoon; // poll: not in this release yet
   const key = `${html}\u0000${message}`;
   if (key !== shownBody) {
     // body_html is sanitised on the server (allow-listed tags only).
@@ -69,6 +79,11 @@ function render() {
     else el.body.textContent = message;
     shownBody = key;
   }
+
+  const canvasId =
+    activity && activity.kind === "canvas" && !client.terminal && canvas.has(activity.id) ? activity.id : null;
+  root.classList.toggle("has-canvas", canvasId !== null);
+  canvas.setActivity(canvasId);
 
   const isQa = Boolean(activity && activity.kind === "qa");
   const questions = isQa

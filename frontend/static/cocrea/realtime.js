@@ -5,7 +5,13 @@
    reconnection with exponential back-off and jitter.
 
    No user-facing text lives here: every string comes from the page (data-*
-   attributes of a hidden element rendered with {% translate %}). */
+   attributes of a hidden element rendered with {% translate %}).
+
+   Canvases (lienzos): state.canvases maps activity id → CanvasModel (canvas-model.js),
+   built from the snapshot and kept by canvas.effect / canvas.settings / canvas.reset
+   events; canvasOp() sends a canvas.op and shows it at once (optimistic). */
+
+import { CanvasModel } from "./canvas-model.js";
 
 /** Close codes after which reconnecting cannot help; the page explains instead. */
 export const TERMINAL_CLOSE_CODES = Object.freeze({
@@ -148,11 +154,14 @@ export class CommandError extends Error {
 
 /**
  * The client. Listen with client.on(name, handler):
- *   "snapshot" (state rebuilt), "event" ({event, data, seq}, already applied),
+ *   "snapshot" (state rebuilt), "event" ({event, data, seq, own}, already applied;
+ *   `own` is true for the canvas.effect of one of our own canvas ops),
  *   "presence" (state.presence), "resync", "connection" ({connected}),
  *   "terminal" ({code, key}), "error" (an error frame not tied to a command),
- *   "bye" ({reason}), "pong".
- * The state is in client.state: {you, session, agenda, questions (Map), presence}.
+ *   "bye" ({reason}), "pong", "drag" (a `drag` frame: others dragging notes),
+ *   "canvas" ({activity_id}: a canvas changed locally — an op sent, acked or refused).
+ * The state is in client.state: {you, session, agenda, questions (Map), presence,
+ * canvases (Map activity id → CanvasModel)}.
  */
 export class RealtimeClient extends EventTarget {
   constructor({ code, status = null, messages = {}, url = null } = {}) {
@@ -207,17 +216,49 @@ export class RealtimeClient extends EventTarget {
   }
 
   /** Send a command. Resolves with the ack's result (and `duplicate`), rejects with a
-      CommandError. Queued while disconnected and resent with the same op_id. */
-  send(type, fields = {}) {
+      CommandError. Queued while disconnected and resent with the same op_id.
+      `options.opId` sets the op_id (default: a new UUID). */
+  send(type, fields = {}, options = {}) {
     if (this.terminal) {
       return Promise.reject(new CommandError({ code: "closed" }));
     }
-    const opId = newOpId();
+    const opId = options.opId || newOpId();
     const frame = { ...fields, type, op_id: opId };
     return new Promise((resolve, reject) => {
       this.pending.set(opId, { frame, resolve, reject });
       if (this.ready) this._transmit(frame);
     });
+  }
+
+  /** Send a frame that needs no answer and is not worth keeping (e.g. canvas.drag):
+      no op_id, dropped when not connected. Returns whether it went out. */
+  sendEphemeral(frame) {
+    if (!this.ready || !this.socket || this.socket.readyState !== WebSocket.OPEN) return false;
+    this._transmit(frame);
+    return true;
+  }
+
+  /** Send a canvas.op for the canvas of `activityId`. It shows on the board at once
+      (canvas-model.js predicts its effect) and until its event arrives; an error
+      takes it off again. Resolves/rejects like send(). */
+  canvasOp(activityId, op) {
+    const opId = newOpId();
+    const modelNow = () => this.state?.canvases?.get(activityId) || null;
+    const actor = this.state?.you?.key || "";
+    if (!this.terminal) modelNow()?.propose(opId, op, actor);
+    this._emit("canvas", { activity_id: activityId });
+    return this.send("canvas.op", { activity_id: activityId, op }, { opId }).then(
+      (result) => {
+        modelNow()?.acknowledge(opId, result.seq);
+        this._emit("canvas", { activity_id: activityId });
+        return result;
+      },
+      (error) => {
+        modelNow()?.reject(opId);
+        this._emit("canvas", { activity_id: activityId });
+        throw error;
+      },
+    );
   }
 
   /** A message for an error, in the page's language. */
@@ -383,7 +424,9 @@ export class RealtimeClient extends EventTarget {
         this._snapshot(frame);
         break;
       case "resync":
-        // Events we missed are gone: drop everything; a snapshot follows.
+        // Events we missed are gone: drop everything; a snapshot follows. Our canvas
+        // ops in flight are resent, so their predictions move to the new models.
+        this._previousCanvases = this.state?.canvases || this._previousCanvases || null;
         this.state = null;
         this.lastSeq = null;
         this._emit("resync", { reason: frame.reason });
@@ -418,6 +461,9 @@ export class RealtimeClient extends EventTarget {
           this._emit("presence", this.state.presence);
         }
         break;
+      case "drag":
+        if (this.state) this._emit("drag", frame);
+        break;
       case "pong":
         this._clock(frame.server_time);
         this._emit("pong", {});
@@ -441,12 +487,22 @@ export class RealtimeClient extends EventTarget {
     this.lastSeq = frame.seq;
     const questions = new Map();
     for (const question of frame.questions || []) questions.set(question.id, { ...question });
+    const previous = this.state?.canvases || this._previousCanvases || null;
+    this._previousCanvases = null;
+    const canvases = new Map();
+    for (const canvas of frame.canvases || []) {
+      const model = new CanvasModel(canvas, { seq: frame.seq });
+      const old = previous?.get(canvas.activity_id);
+      if (old) model.adopt(old);
+      canvases.set(canvas.activity_id, model);
+    }
     this.state = {
       you: frame.you || {},
       session: { ...frame.session },
       agenda: frame.agenda || [],
       questions,
       presence: { count: 0, participants: undefined, ...(frame.presence || {}) },
+      canvases,
       removed: false,
     };
     this._emit("snapshot", this.state);
@@ -464,6 +520,7 @@ export class RealtimeClient extends EventTarget {
     const data = frame.data || {};
     const state = this.state;
     const session = state.session;
+    let own = false;
     switch (event) {
       case "session.status":
         session.status = data.status;
@@ -513,10 +570,30 @@ export class RealtimeClient extends EventTarget {
         if (question) question.upvotes = data.upvotes;
         break;
       }
+      case "canvas.effect": {
+        const model = state.canvases.get(data.activity_id);
+        if (model && data.effect) own = model.applyEffect(data.effect, frame.seq).own;
+        break;
+      }
+      case "canvas.settings": {
+        const model = state.canvases.get(data.activity_id);
+        if (model) model.setSettings(data.settings);
+        break;
+      }
+      case "canvas.reset": {
+        if (!data.canvas) break;
+        const id = data.activity_id ?? data.canvas.activity_id;
+        const model = state.canvases.get(id);
+        if (model) model.reset(data.canvas);
+        else state.canvases.set(id, new CanvasModel(data.canvas, { seq: frame.seq }));
+        break;
+      }
       default: // "hidden" and anything newer than this client: only the seq matters
         break;
     }
-    this._emit("event", { event, data, seq: frame.seq });
+    // Acked canvas ops whose event this was (or is now behind us) leave the pending list.
+    for (const model of state.canvases.values()) model.advance(frame.seq);
+    this._emit("event", { event, data, seq: frame.seq, own });
   }
 
   /** Insert or update a question, keeping what only this client knows (upvoted). */
