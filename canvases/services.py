@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from canvases import ops
 from canvases.boards import BLANK_HEIGHT, BLANK_WIDTH
 from canvases.models import Canvas, CanvasNote
-from canvases.selectors import canvas_data, settings_data
+from canvases.selectors import author_names, canvas_data, settings_data
 from canvases.store import keep_board, take_board
 from canvases.visibility import Flags, referenced_notes
 from cocrea.realtime.models import StreamEvent
@@ -114,6 +114,8 @@ def canvas_apply(
             # What each recipient may see is decided from the event alone.
             "flags": _flags(canvas).as_data(),
             "authors": {key: state.notes[key].author for key in referenced_notes(effect)},
+            # For facilitators' screens: who wrote a new note (never sent to participants).
+            **({"names": author_names({actor.key})} if effect["type"] == "note.created" else {}),
         },
     )
     canvas.version = event.seq

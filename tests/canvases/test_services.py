@@ -75,6 +75,7 @@ def test_an_op_writes_state_event_and_note_row_together(canvas):
         "effect": result["effect"],
         "flags": {"anonymous": False, "private_mode": False, "dots_revealed": False},
         "authors": {"n1": ANA.key},
+        "names": {},  # no participant 1 here: nobody to name
     }
     canvas.refresh_from_db()
     assert [n["text"] for n in canvas.state["notes"]] == ["Basuras"]

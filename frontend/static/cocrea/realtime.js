@@ -573,6 +573,8 @@ export class RealtimeClient extends EventTarget {
       case "canvas.effect": {
         const model = state.canvases.get(data.activity_id);
         if (model && data.effect) own = model.applyEffect(data.effect, frame.seq).own;
+        // Facilitators' events name a new note's author (participants never get names).
+        if (model && model.authors && data.names) Object.assign(model.authors, data.names);
         break;
       }
       case "canvas.settings": {
