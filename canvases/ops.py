@@ -121,7 +121,10 @@ def _text(value: Any, field_name: str, limit: int = MAX_TEXT) -> str:
 def _number(value: Any, field_name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise OpError("invalid", "a number is expected", field_name)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # JSON integers have no size limit: 10**400 is no float
+        number = math.inf
     if not math.isfinite(number):
         raise OpError("not_finite", "the number must be finite", field_name)
     return number

@@ -39,7 +39,14 @@ from sessions.live_selectors import (
     session_snapshot,
 )
 from sessions.models import LiveSession, Participant, SessionStatus
-from sessions.protocol import MAX_FRAME_BYTES, FrameError, HelloSerializer, parse_command, validate
+from sessions.protocol import (
+    MAX_FRAME_BYTES,
+    MAX_ID,
+    FrameError,
+    HelloSerializer,
+    parse_command,
+    validate,
+)
 from sessions.rules import belongs_to_session
 from sessions.serialization import encoded_frame
 
@@ -233,14 +240,22 @@ class SessionConsumer(AsyncWebsocketConsumer):
         """A position while dragging: checked cheaply, coalesced, never persisted."""
         activity_id, note = frame.get("activity_id"), frame.get("note")
         x, y = frame.get("x"), frame.get("y")
-        if not isinstance(activity_id, int) or isinstance(activity_id, bool):
+        if (
+            not isinstance(activity_id, int)
+            or isinstance(activity_id, bool)
+            or abs(activity_id) > MAX_ID
+        ):
             raise FrameError("invalid", _("Se espera un número entero."), "activity_id")
         if not isinstance(note, str) or not 1 <= len(note) <= 64:
             raise FrameError("invalid", _("Se espera el identificador de la nota."), "note")
         for name, value in (("x", x), ("y", y)):
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise FrameError("invalid", _("Se espera un número."), name)
-            if not math.isfinite(value):
+            try:
+                finite = math.isfinite(value)
+            except OverflowError:  # an integer too big for a float (JSON allows it)
+                finite = False
+            if not finite:
                 raise FrameError("not_finite", _("Se espera un número finito."), name)
         meta = await drag_meta(self.session_id, activity_id)
         if meta is None:

@@ -16,6 +16,9 @@ from sessions.models import QuestionStatus
 
 OP_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 MAX_FRAME_BYTES = 64 * 1024
+# Ids are database keys: JSON integers have no size limit, and a bigger one would
+# make the query itself fail (an exception, not an error frame).
+MAX_ID = 2**63 - 1
 
 
 class HelloSerializer(serializers.Serializer):
@@ -27,7 +30,7 @@ class EmptySerializer(serializers.Serializer):
 
 
 class ActivityGotoSerializer(serializers.Serializer):
-    activity_id = serializers.IntegerField(min_value=1)
+    activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class TimerStartSerializer(serializers.Serializer):
@@ -35,7 +38,7 @@ class TimerStartSerializer(serializers.Serializer):
 
 
 class ParticipantRemoveSerializer(serializers.Serializer):
-    participant_id = serializers.IntegerField(min_value=1)
+    participant_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class AskSerializer(serializers.Serializer):
@@ -43,24 +46,24 @@ class AskSerializer(serializers.Serializer):
 
 
 class UpvoteSerializer(serializers.Serializer):
-    question_id = serializers.IntegerField(min_value=1)
+    question_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class ModerateSerializer(serializers.Serializer):
-    question_id = serializers.IntegerField(min_value=1)
+    question_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     status = serializers.ChoiceField(
         choices=[QuestionStatus.APPROVED, QuestionStatus.REJECTED, QuestionStatus.ANSWERED]
     )
 
 
 class CanvasOpSerializer(serializers.Serializer):
-    activity_id = serializers.IntegerField(min_value=1)
+    activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     # The op's own fields are checked by canvases.ops, which names the field at fault.
     op = serializers.DictField()
 
 
 class CanvasSettingsSerializer(serializers.Serializer):
-    activity_id = serializers.IntegerField(min_value=1)
+    activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     locked = serializers.BooleanField(required=False)
     locked_zones = serializers.ListField(
         child=serializers.CharField(max_length=64), max_length=100, required=False
@@ -72,13 +75,6 @@ class CanvasSettingsSerializer(serializers.Serializer):
     dots_per_voter = serializers.IntegerField(min_value=0, max_value=50, required=False)
     note_limit = serializers.IntegerField(min_value=1, max_value=500, required=False)
     focus_zone = serializers.CharField(max_length=64, allow_null=True, required=False)
-
-
-class CanvasDragSerializer(serializers.Serializer):
-    activity_id = serializers.IntegerField(min_value=1)
-    note = serializers.CharField(max_length=64)
-    x = serializers.FloatField()
-    y = serializers.FloatField()
 
 
 COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {

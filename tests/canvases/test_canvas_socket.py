@@ -77,6 +77,9 @@ def test_ops_reach_everyone_in_seq_order(board, ana, beto, alice, cookie_of, ali
             frame = await ws.recv()
             assert (frame["seq"], frame["event"]) == (seq, "canvas.effect")
             assert frame["data"]["effect"]["note"]["text"] == "Idea"
+            # Only facilitators are told who wrote it.
+            names = frame["data"].get("names")
+            assert names == ({f"p:{ana.pk}": "Ana"} if ws is f else None)
         # A retry of the same op_id is answered, not applied again.
         again = await a.command("canvas.op", "op1", activity_id=activity.pk, op=create("n1", x, y))
         assert again == {**ack, "duplicate": True}
@@ -191,5 +194,62 @@ def test_drags_are_coalesced_and_not_persisted(board, ana, beto, alice, cookie_o
         assert (await snapshot.hello())["canvases"][0]["board"]["notes"] == []
         for ws in (a, b, snapshot):
             await ws.close()
+
+    run(scenario())
+
+
+def test_huge_numbers_are_refused_and_the_socket_stays_open(board, ana, cookie_of):
+    """JSON carries integers of any size (a 400-digit one fits in a frame) and numbers
+    like 1e999 that parse as infinite: each is an error naming the field, in ops and
+    in drags, and the connection goes on."""
+    session, activity = board
+    x, y = zone_point(activity)
+    huge = "1" + "0" * 400
+
+    async def scenario():
+        a = await Ws(session.code, cookie_of(ana)).open()
+        await a.hello()
+        await wait_subscribed(session.stream, 1)
+        for op_id, op, field in [
+            ("h1", f'{{"op": "create", "id": "n1", "text": "t", "x": {huge}, "y": {y}}}', "x"),
+            ("h2", f'{{"op": "create", "id": "n1", "text": "t", "x": {x}, "y": -{huge}}}', "y"),
+            ("h3", f'{{"op": "create", "id": "n1", "text": "t", "x": 1e999, "y": {y}}}', "x"),
+            (
+                "h4",
+                f'{{"op": "create", "id": "n1", "text": "t", "x": {x}, "y": {y}, "width": {huge}}}',
+                "width",
+            ),
+        ]:
+            await a.send(
+                f'{{"type": "canvas.op", "op_id": "{op_id}", "activity_id": {activity.pk}, '
+                f'"op": {op}}}'
+            )
+            assert error_of(await a.recv()) == ("not_finite", field, op_id)
+        for number in (huge, "1e999", "NaN", "-Infinity"):
+            await a.send(
+                f'{{"type": "canvas.drag", "activity_id": {activity.pk}, "note": "n1", '
+                f'"x": {number}, "y": {y}}}'
+            )
+            assert error_of(await a.recv(timeout=2)) == ("not_finite", "x", None)
+        # Ids too big for the database are refused before any query.
+        for frame, field in [
+            (
+                f'{{"type": "canvas.op", "op_id": "h5", "activity_id": {huge}, "op": {{}}}}',
+                "activity_id",
+            ),
+            (f'{{"type": "canvas.settings", "op_id": "h6", "activity_id": {huge}}}', "activity_id"),
+            (f'{{"type": "activity.goto", "op_id": "h7", "activity_id": {huge}}}', "activity_id"),
+            (f'{{"type": "qa.upvote", "op_id": "h8", "question_id": {huge}}}', "question_id"),
+        ]:
+            await a.send(frame)
+            assert error_of(await a.recv())[:2] == ("invalid", field)
+        for number in (huge, f"-{huge}"):
+            await a.send(
+                f'{{"type": "canvas.drag", "activity_id": {number}, "note": "n1", "x": 1, "y": 1}}'
+            )
+            assert error_of(await a.recv(timeout=2)) == ("invalid", "activity_id", None)
+        ack = await a.command("canvas.op", "ok", activity_id=activity.pk, op=create("n1", x, y))
+        assert ack["type"] == "ack"
+        await a.close()
 
     run(scenario())
