@@ -57,6 +57,7 @@ RATE_BURST = 40.0
 RATE_STRIKES = 20
 # Dragging sends up to 30 frames a second per note; drags get their own allowance so
 # a drag never eats into the budget of real commands, and excess drags just drop.
+BATCH_MAX = 200  # frames per batch: a long replay goes out in several
 DRAG_PER_SECOND = 60.0
 DRAG_BURST = 60.0
 PRESENCE_DELAY = 0.5
@@ -102,6 +103,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
         # Ephemeral frames (drags) queue here too, already encoded (str), so one task
         # writes to the socket and no per-frame task is created.
         self.inbox: deque[dict[str, Any] | str] = deque()
+        # Encoded frames waiting to go out together (see _flush_out).
+        self.outbox: list[str] = []
         self.drainer: asyncio.Future | None = None
         self.delivery_lock = asyncio.Lock()
         # Messages and names in frames follow the page's language (the switcher cookie).
@@ -294,6 +297,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         pending, self.buffer = self.buffer, []
         for frame in pending:
             await self._deliver(frame)
+        await self._flush_out()
 
     async def _send_snapshot(self) -> None:
         snapshot = await database_sync_to_async(session_snapshot)(
@@ -328,37 +332,33 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ---------------------------------------------
 
-    def push(self, frame: dict[str, Any]) -> None:
-        """Called by this process's fan-out for each event of the stream."""
-        self.inbox.append(frame)
-        if self.drainer is None or self.drainer.done():
-            self.drainer = asyncio.ensure_future(self._drain())
-
-    def push_ephemeral(self, ephemeral: dict[str, Any]) -> None:
-        """Called by the fan-out for each coalesced drag broadcast."""
-        if not self.ready:
-            return  # a snapshot will show where things ended up
-        if ephemeral.get("private") and self.role != "facilitator":
-            return
-        self.inbox.append(drag_text(ephemeral))
-        if self.drainer is None or self.drainer.done():
+    def push_many(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """Called by this process's fan-out with what the stream brought lately."""
+        for kind, data in items:
+            if kind == "event":
+                self.inbox.append(data)
+            elif self.ready and (self.role == "facilitator" or not data.get("private")):
+                # A drag before the snapshot is dropped: the snapshot shows the result.
+                self.inbox.append(drag_text(data))
+        if self.inbox and (self.drainer is None or self.drainer.done()):
             self.drainer = asyncio.ensure_future(self._drain())
 
     async def _drain(self) -> None:
         async with self.delivery_lock:
-            while self.inbox:
-                frame = self.inbox.popleft()
-                try:
+            try:
+                while self.inbox:
+                    frame = self.inbox.popleft()
                     if isinstance(frame, str):
-                        await self.send(text_data=frame)
-                        continue
-                    if not self.ready:
+                        self.outbox.append(frame)
+                    elif not self.ready:
                         self.buffer.append(frame)
-                        continue
-                    await self._deliver(frame)
-                except Exception:  # the socket closed under us; a reconnect replays
-                    logger.debug("delivery to a closing socket failed", exc_info=True)
-                    self.inbox.clear()
+                    else:
+                        await self._deliver(frame)
+                await self._flush_out()
+            except Exception:  # the socket closed under us; a reconnect replays
+                logger.debug("delivery to a closing socket failed", exc_info=True)
+                self.inbox.clear()
+                self.outbox.clear()
 
     async def _deliver(self, frame: dict[str, Any], *, fill_gaps: bool = True) -> None:
         seq = frame["seq"]
@@ -369,10 +369,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
             if seq <= self.sent_seq:
                 return  # the fill ended in a resync whose snapshot covers this event
         participant_id = self.participant.pk if self.participant else None
-        await self.send(
-            text_data=encoded_frame(
-                self.stream, frame, role=self.role, participant_id=participant_id
-            )
+        self.outbox.append(
+            encoded_frame(self.stream, frame, role=self.role, participant_id=participant_id)
         )
         self.sent_seq = seq
         await self._after(frame, participant_id)
@@ -409,7 +407,20 @@ class SessionConsumer(AsyncWebsocketConsumer):
     # --- helpers --------------------------------------------------------------------
 
     async def _send(self, frame: dict[str, Any]) -> None:
+        await self._flush_out()  # what was queued before this frame goes first
         await self.send(text_data=json.dumps(frame, ensure_ascii=False, separators=(",", ":")))
+
+    async def _flush_out(self) -> None:
+        """Send the queued frames: one as itself, several as one ``batch`` frame."""
+        if not self.outbox:
+            return
+        texts, self.outbox = self.outbox, []
+        for start in range(0, len(texts), BATCH_MAX):
+            chunk = texts[start : start + BATCH_MAX]
+            if len(chunk) == 1:
+                await self.send(text_data=chunk[0])
+            else:
+                await self.send(text_data='{"type":"batch","frames":[' + ",".join(chunk) + "]}")
 
     async def _error(
         self, code: str, message: str, field: str | None = None, op_id: str | None = None

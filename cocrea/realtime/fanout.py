@@ -22,10 +22,17 @@ logger = logging.getLogger(__name__)
 REJOIN_SECONDS = 3600.0
 
 
-class Member(Protocol):
-    def push(self, frame: dict[str, Any]) -> None: ...
+# Events of a stream reach this process's sockets at most once per interval, together:
+# a busy canvas (100 ops and 20 drag updates a second) would otherwise cost every
+# socket 120 WebSocket messages a second, and per-message overhead is what limits how
+# many people one process can serve. The first event after a quiet interval goes out
+# at once; later ones wait at most this long.
+FLUSH_INTERVAL = 0.05
 
-    def push_ephemeral(self, ephemeral: dict[str, Any]) -> None: ...
+
+class Member(Protocol):
+    def push_many(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """``items``: ``("event", frame)`` and ``("ephemeral", data)``, in arrival order."""
 
 
 class StreamFanout:
@@ -35,6 +42,9 @@ class StreamFanout:
         self.channels: dict[str, str] = {}
         self.readers: dict[str, asyncio.Task] = {}
         self.lock = asyncio.Lock()
+        self.queued: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        self.flushes: dict[str, asyncio.TimerHandle] = {}
+        self.last_flush: dict[str, float] = {}
 
     async def subscribe(self, stream: str, member: Member) -> None:
         """Returns once events of ``stream`` committed from now on reach ``member``."""
@@ -56,6 +66,11 @@ class StreamFanout:
             if members:
                 return
             del self.members[stream]
+            handle = self.flushes.pop(stream, None)
+            if handle is not None:
+                handle.cancel()
+            self.queued.pop(stream, None)
+            self.last_flush.pop(stream, None)
             channel = self.channels.pop(stream)
             self.readers.pop(stream).cancel()
             await self.layer.group_discard(group_name(stream), channel)
@@ -75,14 +90,29 @@ class StreamFanout:
                 continue
             frame = message.get("frame")
             if frame is not None:
-                for member in list(self.members.get(stream, ())):
-                    member.push(frame)
+                self._queue(stream, ("event", frame))
                 continue
             # One dict for every local socket: they share its encoding (see consumers).
             ephemeral = message.get("ephemeral")
             if ephemeral is not None:
-                for member in list(self.members.get(stream, ())):
-                    member.push_ephemeral(ephemeral)
+                self._queue(stream, ("ephemeral", ephemeral))
+
+    def _queue(self, stream: str, item: tuple[str, dict[str, Any]]) -> None:
+        self.queued.setdefault(stream, []).append(item)
+        if stream in self.flushes:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self.last_flush.get(stream, 0.0) + FLUSH_INTERVAL - loop.time()
+        self.flushes[stream] = loop.call_later(max(0.0, wait), self._flush, stream)
+
+    def _flush(self, stream: str) -> None:
+        self.flushes.pop(stream, None)
+        items = self.queued.pop(stream, [])
+        self.last_flush[stream] = asyncio.get_running_loop().time()
+        if not items:
+            return
+        for member in list(self.members.get(stream, ())):
+            member.push_many(items)
 
 
 _fanouts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamFanout] = (

@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
 
 import pytest
 from django.test import Client as HttpClient
 
 from cocrea.toolkit.models import Methodology
 from sessions import consumers, live
+from tests.frames import unpack
 from tests.sessions.test_consumer import Ws, error_of, fresh_channel_layer, run, wait_subscribed
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -177,9 +177,9 @@ def test_drags_are_coalesced_and_not_persisted(board, ana, beto, alice, cookie_o
         frames = []
         # (receive_nothing, not a timed-out recv: a timeout cancels the application.)
         while not await b.comm.receive_nothing(timeout=0.05):
-            frame = json.loads((await b.comm.receive_output(1))["text"])
-            if frame["type"] != "presence":
-                frames.append(frame)
+            for frame in unpack((await b.comm.receive_output(1))["text"]):
+                if frame["type"] != "presence":
+                    frames.append(frame)
         assert frames and all(f["type"] == "drag" for f in frames)
         assert len(frames) < 30  # coalesced
         assert frames[-1]["moves"] == [{"note": "n1", "x": x + 29, "y": y}]

@@ -15,6 +15,7 @@ import json
 import random
 import subprocess
 import sys
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from websockets.asyncio.client import ClientConnection
 
 from canvases import ops
 from tests.conftest import ROOT, DaphneServer
+from tests.frames import unpack
 from tests.sessions.test_two_processes import Cluster, cluster, logs, open_socket
 
 pytestmark = pytest.mark.redis
@@ -136,6 +138,7 @@ class CanvasClient:
     last_seq: int = 0
     drags: list[dict[str, Any]] = field(default_factory=list)
     results: dict[str, dict[str, Any]] = field(default_factory=dict)  # op_id -> ack/error
+    pending: deque[dict[str, Any]] = field(default_factory=deque)  # rest of a batch
 
     @property
     def board(self) -> dict[str, Any]:
@@ -143,6 +146,7 @@ class CanvasClient:
 
     async def connect(self, server: DaphneServer, last_seq: int | None = None) -> None:
         self.ws = await open_socket(server, self.code, self.cookie)
+        self.pending.clear()  # unread frames of the old socket: the replay brings them
         await self.send({"type": "hello", "last_seq": last_seq})
         if last_seq is None:
             snapshot = await self.frame()
@@ -162,7 +166,9 @@ class CanvasClient:
         """The next frame (presence aside), applied to the model."""
         assert self.ws is not None
         while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            if not self.pending:
+                self.pending.extend(unpack(await asyncio.wait_for(self.ws.recv(), timeout)))
+            frame = self.pending.popleft()
             kind = frame["type"]
             if kind == "presence":
                 continue

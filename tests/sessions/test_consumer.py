@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from contextlib import contextmanager
 from unittest import mock
 
@@ -29,6 +30,7 @@ from cocrea.realtime.selectors import stream_head
 from cocrea.realtime.services import stream_prune
 from sessions import consumers, cookies, live
 from sessions.models import LiveSession, Participant, Question, SessionStatus
+from tests.frames import unpack
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -65,6 +67,7 @@ class Ws:
         self.comm = WebsocketCommunicator(application, f"/ws/sessions/{code}/", headers=headers)
         self.comm.scope["client"] = (client, 50000)
         self.presence: list[dict] = []
+        self.pending: deque[dict] = deque()  # frames of a batch not yet read
         _sockets.append(self)
 
     async def open(self) -> Ws:
@@ -81,11 +84,13 @@ class Ws:
 
     async def recv(self, *, presence: bool = False, timeout: float = TIMEOUT) -> dict:
         while True:
-            output = await self._output(timeout)
-            if output["type"] == "websocket.close":
-                raise Closed(output.get("code"), output.get("reason"))
-            assert output["type"] == "websocket.send", output
-            frame = json.loads(output["text"])
+            if not self.pending:
+                output = await self._output(timeout)
+                if output["type"] == "websocket.close":
+                    raise Closed(output.get("code"), output.get("reason"))
+                assert output["type"] == "websocket.send", output
+                self.pending.extend(unpack(output["text"]))
+            frame = self.pending.popleft()
             if frame.get("type") == "presence" and not presence:
                 self.presence.append(frame)
                 continue
@@ -106,16 +111,20 @@ class Ws:
         """No frame (other than presence) arrives within ``wait`` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
-        while loop.time() < deadline:
+        while True:
+            while self.pending:
+                frame = self.pending.popleft()
+                if frame.get("type") != "presence":
+                    raise AssertionError(f"unexpected frame {frame}")
+                self.presence.append(frame)
+            if loop.time() >= deadline:
+                return
             if await self.comm.receive_nothing(timeout=deadline - loop.time()):
                 return
             output = await self._output(TIMEOUT)
-            if output["type"] == "websocket.send":
-                frame = json.loads(output["text"])
-                if frame.get("type") == "presence":
-                    self.presence.append(frame)
-                    continue
-            raise AssertionError(f"unexpected output {output}")
+            if output["type"] != "websocket.send":
+                raise AssertionError(f"unexpected output {output}")
+            self.pending.extend(unpack(output["text"]))
 
     async def hello(self, last_seq: int | None = None) -> dict:
         await self.send({"type": "hello", "last_seq": last_seq})

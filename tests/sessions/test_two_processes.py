@@ -8,6 +8,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 
 from tests.conftest import ROOT, DaphneServer, server_env, start_daphne
+from tests.frames import unpack
 
 pytestmark = pytest.mark.redis
 
@@ -130,21 +132,27 @@ def logs(cluster: Cluster) -> str:
 class Socket:
     def __init__(self, ws: ClientConnection) -> None:
         self.ws = ws
+        self.pending: deque[dict] = deque()  # frames of a batch not yet read
 
     async def send(self, frame: dict) -> None:
         await self.ws.send(json.dumps(frame))
 
+    async def _next(self, timeout: float) -> dict:
+        if not self.pending:
+            self.pending.extend(unpack(await asyncio.wait_for(self.ws.recv(), timeout)))
+        return self.pending.popleft()
+
     async def recv(self) -> dict:
         """The next frame that is not presence."""
         while True:
-            frame = json.loads(await asyncio.wait_for(self.ws.recv(), TIMEOUT))
+            frame = await self._next(TIMEOUT)
             if frame["type"] != "presence":
                 return frame
 
     async def nothing(self, wait: float = 0.5) -> None:
         try:
             while True:
-                frame = json.loads(await asyncio.wait_for(self.ws.recv(), wait))
+                frame = await self._next(wait)
                 assert frame["type"] == "presence", f"unexpected frame {frame}"
         except TimeoutError:
             return

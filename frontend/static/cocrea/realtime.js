@@ -419,6 +419,17 @@ export class RealtimeClient extends EventTarget {
       this._status("");
       this._emit("connection", { connected: true });
     }
+    // A busy stream arrives in batches: several frames in one message, in order.
+    if (frame.type === "batch" && Array.isArray(frame.frames)) {
+      for (const inner of frame.frames) {
+        if (inner && typeof inner === "object") this._handle(inner);
+      }
+      return;
+    }
+    this._handle(frame);
+  }
+
+  _handle(frame) {
     switch (frame.type) {
       case "snapshot":
         this._snapshot(frame);
