@@ -89,22 +89,54 @@ print("SETUP " + json.dumps({
 """
 
 
-def prepare_session(env: dict[str, str], *, participants: int, tag: str) -> dict[str, Any]:
+def prepare_session(
+    env: dict[str, str],
+    *,
+    participants: int,
+    tag: str,
+    extra_script: str = "",
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """A live session with ``participants`` consenting participants and a facilitator,
     written straight into the server's database. Returns the join code, the
-    participants' signed cookies, the facilitator's ``sessionid`` and two slides."""
+    participants' signed cookies, the facilitator's ``sessionid`` and two slides.
+
+    ``extra_script`` runs after SETUP_SCRIPT in the same shell, with its names in
+    scope (``params``, ``session``, ``user``, ``actor``, ``activities``, ...; ``extra``
+    arrives as ``params["extra"]``); a line it prints as ``EXTRA {json}`` is merged
+    into the answer."""
+    result = run_script(
+        env,
+        SETUP_SCRIPT + extra_script,
+        {"participants": participants, "tag": tag, "extra": extra or {}},
+        timeout=300 if extra_script else 180,
+    )
+    answer = json.loads(last_line(result, "SETUP "))
+    if extra_script and any(row.startswith("EXTRA ") for row in result.splitlines()):
+        answer.update(json.loads(last_line(result, "EXTRA ")))
+    return answer
+
+
+def run_script(env: dict[str, str], script: str, params: dict[str, Any], timeout: float) -> str:
+    """Run ``script`` with ``manage.py shell -c`` in the server's environment, with
+    ``params`` in the BENCH_SETUP environment variable; returns its stdout."""
     result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SETUP_SCRIPT],
+        [sys.executable, "manage.py", "shell", "-c", script],
         cwd=ROOT,
-        env={**env, "BENCH_SETUP": json.dumps({"participants": participants, "tag": tag})},
+        env={**env, "BENCH_SETUP": json.dumps(params)},
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=timeout,
     )
     if result.returncode != 0:
-        raise RuntimeError(f"session setup failed:\n{result.stdout}\n{result.stderr}")
-    line = [row for row in result.stdout.splitlines() if row.startswith("SETUP ")][-1]
-    return json.loads(line.removeprefix("SETUP "))
+        raise RuntimeError(
+            f"setup script failed:\n{result.stdout[-2000:]}\n{result.stderr[-5000:]}"
+        )
+    return result.stdout
+
+
+def last_line(stdout: str, prefix: str) -> str:
+    return [row for row in stdout.splitlines() if row.startswith(prefix)][-1].removeprefix(prefix)
 
 
 def raise_nofile_limit() -> None:
