@@ -9,9 +9,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cocrea.settings")
 # Django must be set up before the routing (and the models it imports) load.
 django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.sessions import CookieMiddleware  # noqa: E402
 
 from cocrea.routing import websocket_urlpatterns  # noqa: E402
 
@@ -19,7 +19,8 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            # Identity is read in the consumer's admission (cocrea/realtime/auth.py).
+            CookieMiddleware(URLRouter(websocket_urlpatterns))
         ),
     }
 )

@@ -25,6 +25,7 @@ from canvases.models import Canvas
 from cocrea.accounts.rules import can_facilitate
 from cocrea.i18n import language_from_cookies
 from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, exceeded, hit
+from cocrea.realtime.auth import user_from_cookies
 from cocrea.realtime.coalesce import coalescer_for
 from cocrea.realtime.fanout import StreamFanout, fanout_for
 from cocrea.realtime.selectors import events_after, stream_head
@@ -114,7 +115,6 @@ class SessionConsumer(AsyncWebsocketConsumer):
         admission = await database_sync_to_async(_admit)(
             raw_code=self.scope["url_route"]["kwargs"]["code"],
             address=str((self.scope.get("client") or ["unknown"])[0]),
-            user=self.scope.get("user"),
             cookies=self.scope.get("cookies", {}),
         )
         if admission.close_code is not None:
@@ -332,16 +332,35 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     # --- events from the channel layer ---------------------------------------------
 
-    def push_many(self, items: list[tuple[str, dict[str, Any]]]) -> None:
-        """Called by this process's fan-out with what the stream brought lately."""
+    async def push_many(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """Called by this process's fan-out with what the stream brought lately.
+
+        When nothing else is being delivered on this socket, deliver right here (the
+        common case: no task to create); otherwise queue for the running drain."""
         for kind, data in items:
             if kind == "event":
                 self.inbox.append(data)
             elif self.ready and (self.role == "facilitator" or not data.get("private")):
                 # A drag before the snapshot is dropped: the snapshot shows the result.
                 self.inbox.append(drag_text(data))
-        if self.inbox and (self.drainer is None or self.drainer.done()):
+        if not self.inbox or (self.drainer is not None and not self.drainer.done()):
+            return
+        if self.delivery_lock.locked() or not self._deliverable_now():
             self.drainer = asyncio.ensure_future(self._drain())
+        else:
+            await self._drain()
+
+    def _deliverable_now(self) -> bool:
+        """Whether the queued frames can go out without touching the database: they
+        follow on from what this socket has (no gap to fill)."""
+        expected = self.sent_seq + 1
+        for frame in self.inbox:
+            if isinstance(frame, str):
+                continue
+            if not self.ready or frame["seq"] > expected:
+                return False
+            expected = max(expected, frame["seq"] + 1)
+        return True
 
     async def _drain(self) -> None:
         async with self.delivery_lock:
@@ -444,9 +463,10 @@ class Admission:
     participant: Participant | None = None
 
 
-def _admit(*, raw_code: str, address: str, user: Any, cookies: dict[str, str]) -> Admission:
+def _admit(*, raw_code: str, address: str, cookies: dict[str, str]) -> Admission:
     """Every check a connecting socket needs, in one trip to the database thread:
     a join storm queues all sockets behind that one thread, so hops are what count."""
+    user = user_from_cookies(cookies)
     code = normalize_code(raw_code)
     session = session_by_code(code) if code else None
     # As on the HTTP pages: over the limit, say nothing about the code unless the

@@ -31,8 +31,9 @@ FLUSH_INTERVAL = 0.05
 
 
 class Member(Protocol):
-    def push_many(self, items: list[tuple[str, dict[str, Any]]]) -> None:
-        """``items``: ``("event", frame)`` and ``("ephemeral", data)``, in arrival order."""
+    async def push_many(self, items: list[tuple[str, dict[str, Any]]]) -> None:
+        """``items``: ``("event", frame)`` and ``("ephemeral", data)``, in arrival order.
+        Must not wait on anything slow: the fan-out awaits each member in turn."""
 
 
 class StreamFanout:
@@ -109,10 +110,17 @@ class StreamFanout:
         self.flushes.pop(stream, None)
         items = self.queued.pop(stream, [])
         self.last_flush[stream] = asyncio.get_running_loop().time()
-        if not items:
-            return
+        if items:
+            # One task hands the items to every socket in turn (a task per socket per
+            # flush was a measurable share of a busy process).
+            asyncio.ensure_future(self._hand_out(stream, items))
+
+    async def _hand_out(self, stream: str, items: list[tuple[str, dict[str, Any]]]) -> None:
         for member in list(self.members.get(stream, ())):
-            member.push_many(items)
+            try:
+                await member.push_many(items)
+            except Exception:  # one broken socket must not starve the others
+                logger.exception("fan-out of %s: a member failed", stream)
 
 
 _fanouts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, StreamFanout] = (

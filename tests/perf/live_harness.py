@@ -19,6 +19,8 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.frames import unpack
+
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_SCRIPT = Path(__file__).with_name("ws_clients.py")
 HELLO = json.dumps({"type": "hello", "last_seq": None})
@@ -384,14 +386,15 @@ class Facilitator:
 
     async def _read(self) -> None:
         async for message in self.ws:
-            frame = json.loads(message)
-            op_id = frame.get("op_id")
-            if frame.get("type") == "ack" and op_id in self.acks:
-                self.acks.pop(op_id).set_result((frame, time.time()))
-            elif frame.get("type") == "error":
-                self.errors.append(frame)
-                if op_id in self.acks:
-                    self.acks.pop(op_id).set_exception(RuntimeError(f"command refused: {frame}"))
+            for frame in unpack(message):
+                op_id = frame.get("op_id")
+                if frame.get("type") == "ack" and op_id in self.acks:
+                    self.acks.pop(op_id).set_result((frame, time.time()))
+                elif frame.get("type") == "error":
+                    self.errors.append(frame)
+                    if op_id in self.acks:
+                        error = RuntimeError(f"command refused: {frame}")
+                        self.acks.pop(op_id).set_exception(error)
 
     async def command(self, type: str, **fields: Any) -> tuple[dict[str, Any], float, float]:
         """Send a command; returns (ack, send time, ack time) as ``time.time()``."""

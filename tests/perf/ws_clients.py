@@ -94,14 +94,17 @@ class Participant:
             async for message in self.ws:
                 now = time.time()
                 frame = json.loads(message)
-                if frame.get("type") != "event":
-                    continue
-                seq = frame["seq"]
-                if self.last_seq is not None and seq != self.last_seq + 1:
-                    self.gaps += 1
-                self.last_seq = seq
-                self.received.append((seq, now))
-                self.crowd.on_event(seq, now)
+                # A busy stream sends several frames as one batch.
+                frames = frame["frames"] if frame.get("type") == "batch" else [frame]
+                for frame in frames:
+                    if frame.get("type") != "event":
+                        continue
+                    seq = frame["seq"]
+                    if self.last_seq is not None and seq != self.last_seq + 1:
+                        self.gaps += 1
+                    self.last_seq = seq
+                    self.received.append((seq, now))
+                    self.crowd.on_event(seq, now)
         except ConnectionClosed as exc:
             self.closed = f"{exc.rcvd.code if exc.rcvd else 'no close frame'}"
         else:
