@@ -88,13 +88,20 @@ _SHARED_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def canvas_apply(
-    *, canvas_id: int, stream: str, actor: ops.Actor, op: dict[str, Any]
+    *,
+    stream: str,
+    actor: ops.Actor,
+    op: dict[str, Any],
+    canvas_id: int | None = None,
+    canvas: Canvas | None = None,
 ) -> dict[str, Any]:
     """Validate and apply one op; returns ``{"seq", "effect"}``. Raises ``ops.OpError``
-    (nothing written) when the op cannot apply."""
+    (nothing written) when the op cannot apply. Pass ``canvas`` when the caller has
+    already read it ``select_for_update`` in this transaction (one query fewer)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("canvas_apply must run inside transaction.atomic()")
-    canvas = Canvas.objects.select_for_update().get(pk=canvas_id)
+    if canvas is None:
+        canvas = Canvas.objects.select_for_update().get(pk=canvas_id)
     state = take_board(canvas)
     try:
         if canvas.private_mode and op.get("op") == "merge":

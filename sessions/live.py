@@ -491,12 +491,9 @@ def _moderate(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[
 # --- canvases --------------------------------------------------------------------------
 
 
-def _canvas_of(session: LiveSession, activity_id: int) -> int:
-    canvas = (
-        Canvas.objects.filter(activity__session=session, activity_id=activity_id)
-        .values_list("pk", flat=True)
-        .first()
-    )
+def _canvas_of(session: LiveSession, activity_id: int, *, lock: bool = False) -> Canvas:
+    found = Canvas.objects.filter(activity__session=session, activity_id=activity_id)
+    canvas = (found.select_for_update() if lock else found).first()
     if canvas is None:
         raise CommandError("not_found", _("No existe ese lienzo en la sesión."), "activity_id")
     return canvas
@@ -508,14 +505,14 @@ def _canvas_error(exc: canvas_ops.OpError) -> CommandError:
 
 @_command("canvas.op", facilitator_only=False)
 def _canvas_op(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    canvas_id = _canvas_of(session, data["activity_id"])
+    canvas = _canvas_of(session, data["activity_id"], lock=True)
     if not actor.is_facilitator:
         _require_input_open(session)
         if session.current_activity_id != data["activity_id"]:
             raise CommandError("conflict", _("Ese lienzo no es la actividad en curso."))
     try:
         applied = canvas_apply(
-            canvas_id=canvas_id,
+            canvas=canvas,
             stream=session.stream,
             actor=canvas_ops.Actor(actor.key, facilitator=actor.is_facilitator),
             op=data["op"],
@@ -527,10 +524,10 @@ def _canvas_op(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict
 
 @_command("canvas.settings", facilitator_only=True)
 def _canvas_settings(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
-    canvas_id = _canvas_of(session, data["activity_id"])
+    canvas = _canvas_of(session, data["activity_id"])
     changes = {k: v for k, v in data.items() if k != "activity_id"}
     try:
-        return canvas_configure(canvas_id=canvas_id, changes=changes)
+        return canvas_configure(canvas_id=canvas.pk, changes=changes)
     except canvas_ops.OpError as exc:
         raise _canvas_error(exc) from None
 

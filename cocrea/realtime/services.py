@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -28,13 +29,35 @@ def event_append(*, stream: str, type: str, payload: dict[str, Any]) -> StreamEv
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("event_append must run inside transaction.atomic()")
-    StreamHead.objects.get_or_create(stream=stream)
-    # The UPDATE takes the row lock (SQLite: the database write lock) until commit.
-    StreamHead.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
-    seq = StreamHead.objects.values_list("last_seq", flat=True).get(stream=stream)
+    seq = _next_seq(connection, stream)
     event = StreamEvent.objects.create(stream=stream, seq=seq, type=type, payload=payload)
     transaction.on_commit(lambda: broadcast(stream, event.as_frame()))
     return event
+
+
+def _next_seq(connection: Any, stream: str) -> int:
+    """Take the stream's next number. The UPDATE takes the row lock (SQLite: the
+    database write lock) until commit; with RETURNING it is one statement, which
+    matters on a stream taking a hundred events a second."""
+    table = connection.ops.quote_name(StreamHead._meta.db_table)
+    sql = f"UPDATE {table} SET last_seq = last_seq + 1 WHERE stream = %s RETURNING last_seq"
+    if _can_return(connection):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [stream])
+            row = cursor.fetchone()
+        if row is not None:
+            return int(row[0])
+    StreamHead.objects.get_or_create(stream=stream)
+    StreamHead.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
+    return StreamHead.objects.values_list("last_seq", flat=True).get(stream=stream)
+
+
+def _can_return(connection: Any) -> bool:
+    if connection.vendor == "postgresql":
+        return True
+    if connection.vendor == "sqlite":
+        return sqlite3.sqlite_version_info >= (3, 35)
+    return False
 
 
 def broadcast(stream: str, frame: dict[str, Any]) -> None:
