@@ -28,6 +28,10 @@ REJOIN_SECONDS = 3600.0
 # many people one process can serve. The first event after a quiet interval goes out
 # at once; later ones wait at most this long.
 FLUSH_INTERVAL = 0.05
+# A crowd costs per message more than any event: above this many local sockets, a
+# stream's flushes are twice as far apart.
+LARGE_ROOM = 200
+FLUSH_INTERVAL_LARGE = 0.1
 
 
 class Member(Protocol):
@@ -103,7 +107,9 @@ class StreamFanout:
         if stream in self.flushes:
             return
         loop = asyncio.get_running_loop()
-        wait = self.last_flush.get(stream, 0.0) + FLUSH_INTERVAL - loop.time()
+        large = len(self.members.get(stream, ())) > LARGE_ROOM
+        interval = FLUSH_INTERVAL_LARGE if large else FLUSH_INTERVAL
+        wait = self.last_flush.get(stream, 0.0) + interval - loop.time()
         self.flushes[stream] = loop.call_later(max(0.0, wait), self._flush, stream)
 
     def _flush(self, stream: str) -> None:
