@@ -62,7 +62,7 @@ if ! "${as_owner[@]}" "$bindir/initdb" -D "$tmp/data" -U cocrea -A trust -E UTF8
 fi
 # Durability off: this cluster lives for one test run.
 opts="-p $port -k $tmp -c listen_addresses=127.0.0.1 -c fsync=off"
-opts+=" -c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+opts+=" -c synchronous_commit=off -c full_page_writes=off -c max_connections=150"
 if ! "${as_owner[@]}" "$bindir/pg_ctl" -D "$tmp/data" -l "$tmp/postgres.log" -o "$opts" \
   -w -t 30 start >/dev/null; then
   echo "with-postgres: PostgreSQL did not start; its log:" >&2

@@ -1,0 +1,9 @@
+"""Voting tests reuse the live-session fixtures (a live session, participants)."""
+
+from tests.sessions.conftest import (  # noqa: F401
+    ana,
+    beto,
+    facilitator,
+    live_session,
+    make_stage,
+)
