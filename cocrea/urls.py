@@ -26,6 +26,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("canvases.urls")),
+    path("", include("voting.urls")),
     path("", include("frontend.live_urls")),
     path("", include("frontend.urls")),
 ]

@@ -329,6 +329,10 @@ class SessionConsumer(AsyncWebsocketConsumer):
             await self._send(
                 {"type": "ack", "op_id": op_id, "result": result, "duplicate": duplicate}
             )
+        if kind == "poll.vote" and not duplicate:
+            # The vote may have left its poll's counts pending (at most two poll.results
+            # a second): make sure a trailing update goes out once the interval is over.
+            schedule_poll_flush(result["poll_id"], live.RESULTS_INTERVAL.total_seconds())
 
     # --- events from the channel layer ---------------------------------------------
 
@@ -569,6 +573,31 @@ def drag_text(ephemeral: dict[str, Any]) -> str:
         text = json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
         ephemeral["_text"] = text
     return text
+
+
+# --- trailing poll results: one pending flush per poll and process -------------------
+
+_poll_flushes: dict[int, asyncio.TimerHandle] = {}
+
+
+def schedule_poll_flush(poll_id: int, delay: float) -> None:
+    if poll_id in _poll_flushes:
+        return
+    loop = asyncio.get_running_loop()
+    _poll_flushes[poll_id] = loop.call_later(
+        delay + 0.01, lambda: asyncio.ensure_future(_poll_flush(poll_id))
+    )
+
+
+async def _poll_flush(poll_id: int) -> None:
+    _poll_flushes.pop(poll_id, None)
+    try:
+        retry = await database_sync_to_async(live.poll_results_flush)(poll_id)
+    except Exception:  # the next vote, or the close, brings the counts anyway
+        logger.warning("trailing poll.results for poll %s failed", poll_id, exc_info=True)
+        return
+    if retry is not None:
+        schedule_poll_flush(poll_id, retry)
 
 
 # --- presence: computed once per session and process, at most twice a second -----------

@@ -25,6 +25,7 @@ from canvases.services import canvas_apply, canvas_configure, canvas_create
 from cocrea.accounts.models import User
 from cocrea.realtime.errors import CodedError
 from cocrea.realtime.models import ProcessedOp
+from cocrea.realtime.selectors import stream_head
 from cocrea.realtime.services import event_append
 from cocrea.toolkit.models import Methodology
 from sessions import levels
@@ -43,6 +44,9 @@ from sessions.models import (
 )
 from sessions.notice import NOTICE_VERSION
 from sessions.serialization import activity_data, agenda_data, question_data, timer_data
+from voting import live as poll_live
+from voting import services as voting
+from voting.models import Eligibility, Poll, ResultsVisibility
 
 
 class CommandError(CodedError):
@@ -145,10 +149,15 @@ def activity_add(
     duration: int | None = None,
     methodology: Methodology | None = None,
     canvas_settings: dict[str, Any] | None = None,
+    poll_spec: dict[str, Any] | None = None,
+    created_by: User | None = None,
 ) -> Activity:
     """Add an activity at the end of the agenda, if the session's level allows it.
     A canvas activity gets its board (from ``methodology``, or blank) in the same
-    transaction."""
+    transaction; a poll activity gets its draft poll from ``poll_spec``
+    (``{"method", "options": [{"key", "label", "cost"?}], "settings"?,
+    "results_visibility"?, "title"?}``), open to the session's participants. Without
+    ``poll_spec`` the activity has no poll until one is created for it."""
     errors: dict[str, list[str]] = {}
     if kind not in ActivityKind.values:
         errors["kind"] = [_("Tipo de actividad desconocido.")]
@@ -163,6 +172,10 @@ def activity_add(
         errors["duration"] = [_("La duración va de 1 segundo a 4 horas.")]
     if methodology is not None and kind != ActivityKind.CANVAS:
         errors["methodology"] = [_("Solo una actividad de lienzo usa una metodología.")]
+    if poll_spec is not None and kind != ActivityKind.POLL:
+        errors["poll_spec"] = [_("Solo una actividad de votación lleva una votación.")]
+    elif poll_spec is not None and not isinstance(poll_spec, dict):
+        errors["poll_spec"] = [_("Una actividad de votación necesita su votación.")]
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -185,7 +198,49 @@ def activity_add(
         )
         if kind == ActivityKind.CANVAS:
             canvas_create(activity=activity, methodology=methodology, **(canvas_settings or {}))
+        if kind == ActivityKind.POLL and poll_spec is not None:
+            poll = _poll_create(locked, activity, poll_spec, created_by)
+            event_append(
+                stream=locked.stream,
+                type="poll.reset",
+                payload={"activity_id": activity.pk, "poll": poll_live.poll_description(poll)},
+            )
     return activity
+
+
+def _poll_create(
+    session: LiveSession, activity: Activity, spec: dict[str, Any], created_by: User | None
+) -> Poll:
+    raw_options = spec.get("options") or []
+    try:
+        options = [
+            voting.OptionInput(
+                key=str(o["key"]), label=str(o.get("label") or o["key"]), cost=o.get("cost")
+            )
+            for o in raw_options
+        ]
+    except (KeyError, TypeError, AttributeError):
+        raise ValidationError(
+            {"poll_spec": [_("Cada opción necesita una clave y un texto.")]}
+        ) from None
+    if not options:
+        raise ValidationError({"poll_spec": [_("Una votación necesita opciones.")]})
+    poll = voting.poll_create(
+        entity=session.entity,
+        activity=activity,
+        title=str(spec.get("title") or activity.title),
+        method=str(spec.get("method", "")),
+        options=options,
+        settings=spec.get("settings") or {},
+        results_visibility=spec.get("results_visibility", ResultsVisibility.AFTER_CLOSE),
+        eligibility=Eligibility.SESSION,
+        created_by=created_by,
+    )
+    try:  # a poll that could never open is refused now, not at the opening
+        voting._check_configuration(poll.method, poll.settings, voting.method_options(poll))
+    except ValidationError as exc:
+        raise ValidationError({"poll_spec": exc.messages}) from None
+    return poll
 
 
 # --- presence ------------------------------------------------------------------------
@@ -247,7 +302,9 @@ def session_command(
     stream = f"session:{session_id}"
     stored = ProcessedOp.objects.filter(stream=stream, actor=actor.key, op_id=op_id).first()
     if stored is not None:
-        return stored.result, True
+        return _replayed(type, actor, op_id, stored.result), True
+    if type in OP_ID_COMMANDS:
+        data = {**data, "op_id": op_id}
     try:
         with transaction.atomic():
             session = (
@@ -258,14 +315,33 @@ def session_command(
             if actor.participant_id is not None:
                 _check_participant(session, actor)
             result = table[type](session, actor, data)
-            ProcessedOp.objects.create(stream=stream, actor=actor.key, op_id=op_id, result=result)
+            # A vote's receipt is never stored here: this record outlives the poll.
+            kept = {k: v for k, v in result.items() if k != "receipt"}
+            ProcessedOp.objects.create(stream=stream, actor=actor.key, op_id=op_id, result=kept)
     except IntegrityError:
         # The same op_id raced in on another connection and won: answer as it did.
         stored = ProcessedOp.objects.filter(stream=stream, actor=actor.key, op_id=op_id).first()
         if stored is None:
             raise
-        return stored.result, True
+        return _replayed(type, actor, op_id, stored.result), True
     return result, False
+
+
+# Commands whose handler needs the op_id (as ``data["op_id"]``).
+OP_ID_COMMANDS = frozenset({"poll.vote"})
+
+
+def _replayed(type: str, actor: Actor, op_id: str, result: dict[str, Any]) -> dict[str, Any]:
+    """A stored result as a retry gets it. A vote's receipt lives only in the poll's
+    own retry record (deleted when the poll closes): read it back from there."""
+    if type != "poll.vote" or "poll_id" not in result:
+        return result
+    receipt = (
+        ProcessedOp.objects.filter(stream=f"poll:{result['poll_id']}", actor=actor.key, op_id=op_id)
+        .values_list("result", flat=True)
+        .first()
+    )
+    return {**result, "receipt": (receipt or {}).get("receipt")}
 
 
 def _check_participant(session: LiveSession, actor: Actor) -> None:
@@ -532,12 +608,120 @@ def _canvas_settings(session: LiveSession, actor: Actor, data: dict[str, Any]) -
         raise _canvas_error(exc) from None
 
 
+# --- polls -------------------------------------------------------------------------------
+
+RESULTS_INTERVAL = dt.timedelta(seconds=0.5)  # at most two poll.results a second per poll
+
+
+def _poll_of(session: LiveSession, activity_id: int, *, lock: bool = False) -> Poll:
+    found = Poll.objects.filter(activity__session=session, activity_id=activity_id)
+    poll = (found.select_for_update() if lock else found).first()
+    if poll is None:
+        raise CommandError("not_found", _("No existe esa votación en la sesión."), "activity_id")
+    return poll
+
+
+def _poll_error(exc: ValidationError, field: str | None = None) -> CommandError:
+    code = exc.error_list[0].code if hasattr(exc, "error_list") else None
+    code = {"bad_status": "conflict", None: "invalid"}.get(code, code)
+    return CommandError(str(code), exc.messages[0], field)
+
+
+def _poll_status(session: LiveSession, poll: Poll) -> dict[str, Any]:
+    Poll.objects.filter(pk=poll.pk).update(results_pending=False, results_sent_at=timezone.now())
+    result = _emit(session, "poll.status", poll_live.status_payload(poll))
+    return {**result, "status": poll.status}
+
+
+def _poll_transition(
+    session: LiveSession, actor: Actor, data: dict[str, Any], service: Callable[..., Poll]
+) -> dict[str, Any]:
+    poll = _poll_of(session, data["activity_id"])
+    user = User.objects.filter(pk=actor.user_id).first() if actor.user_id else None
+    try:
+        poll = service(poll=poll, actor=user)
+    except ValidationError as exc:
+        raise _poll_error(exc) from None
+    return _poll_status(session, poll)
+
+
+@_command("poll.open", facilitator_only=True)
+def _poll_open(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _poll_transition(session, actor, data, voting.poll_open)
+
+
+@_command("poll.close", facilitator_only=True)
+def _poll_close(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _poll_transition(session, actor, data, voting.poll_close)
+
+
+@_command("poll.publish", facilitator_only=True)
+def _poll_publish(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    return _poll_transition(session, actor, data, voting.poll_publish)
+
+
+@_command("poll.vote", facilitator_only=False)
+def _poll_vote(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    if actor.is_facilitator:
+        raise CommandError("forbidden", _("Votan los participantes de la sesión."))
+    _require_input_open(session)
+    poll = _poll_of(session, data["activity_id"])
+    try:
+        receipt = voting.ballot_cast(
+            poll=poll, voter_key=actor.key, content=data["ballot"], op_id=data["op_id"]
+        )
+    except ValidationError as exc:
+        raise _poll_error(exc, "ballot") from None
+    seq = _results_maybe(session, poll.pk)
+    return {"seq": seq, "poll_id": poll.pk, "receipt": receipt}
+
+
+def _results_maybe(session: LiveSession, poll_id: int) -> int:
+    """Emit ``poll.results`` if none went out for this poll in the last
+    :data:`RESULTS_INTERVAL`; otherwise leave the counts pending: the socket that sent
+    the vote asks for a trailing flush (``poll_results_flush``) once the interval is
+    over. Returns the stream's head."""
+    poll = Poll.objects.select_for_update().get(pk=poll_id)
+    now = timezone.now()
+    if poll.results_sent_at is None or now - poll.results_sent_at >= RESULTS_INTERVAL:
+        poll.results_pending, poll.results_sent_at = False, now
+        poll.save(update_fields=["results_pending", "results_sent_at"])
+        return _emit(session, "poll.results", poll_live.results_payload(poll))["seq"]
+    return stream_head(session.stream)
+
+
+def poll_results_flush(poll_id: int) -> float | None:
+    """Emit the pending ``poll.results`` of a poll, if any and if the interval since the
+    last one is over. Returns the seconds to wait before trying again when it is too
+    early, else None. Safe to call from several processes: it decides under the lock."""
+    session_id = (
+        Poll.objects.filter(pk=poll_id, results_pending=True)
+        .values_list("activity__session_id", flat=True)
+        .first()
+    )
+    if session_id is None:
+        return None
+    with transaction.atomic():
+        session = LiveSession.objects.select_for_update().get(pk=session_id)
+        poll = Poll.objects.select_for_update().get(pk=poll_id)
+        if not poll.results_pending:
+            return None
+        now = timezone.now()
+        if poll.results_sent_at is not None and now - poll.results_sent_at < RESULTS_INTERVAL:
+            return (poll.results_sent_at + RESULTS_INTERVAL - now).total_seconds()
+        poll.results_pending, poll.results_sent_at = False, now
+        poll.save(update_fields=["results_pending", "results_sent_at"])
+        _emit(session, "poll.results", poll_live.results_payload(poll))
+    return None
+
+
 __all__ = [
     "Actor",
     "CommandError",
     "activity_add",
     "activity_data",
     "participant_join",
+    "poll_results_flush",
     "session_command",
     "session_create",
 ]

@@ -21,6 +21,8 @@ from sessions.serialization import (
     question_data,
     timer_data,
 )
+from voting.live import poll_snapshot
+from voting.models import Participation, Poll
 
 PRESENCE_WINDOW = dt.timedelta(seconds=90)
 
@@ -151,5 +153,18 @@ def _snapshot_at(
             data if role == "facilitator" else view_canvas(data, voter or "p:")
             for data in (canvas_data(c) for c in canvases_of_session(session.pk))
         ],
+        "polls": _polls(session.pk, facilitator=role == "facilitator", voter=voter),
         "presence": presence,
     }
+
+
+def _polls(session_id: int, *, facilitator: bool, voter: str | None) -> list[dict[str, Any]]:
+    polls = list(Poll.objects.filter(activity__session_id=session_id).order_by("activity__order"))
+    voted = set(
+        Participation.objects.filter(poll__in=polls, voter_key=voter).values_list(
+            "poll_id", flat=True
+        )
+        if voter
+        else ()
+    )
+    return [poll_snapshot(p, facilitator=facilitator, voted=p.pk in voted) for p in polls]

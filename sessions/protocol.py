@@ -77,6 +77,16 @@ class CanvasSettingsSerializer(serializers.Serializer):
     focus_zone = serializers.CharField(max_length=64, allow_null=True, required=False)
 
 
+class PollSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+class PollVoteSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    # Any JSON: the poll's method checks the ballot and names what is wrong with it.
+    ballot = serializers.JSONField()
+
+
 COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     "session.start": EmptySerializer,
     "session.pause": EmptySerializer,
@@ -95,6 +105,10 @@ COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     "qa.moderate": ModerateSerializer,
     "canvas.op": CanvasOpSerializer,
     "canvas.settings": CanvasSettingsSerializer,
+    "poll.open": PollSerializer,
+    "poll.close": PollSerializer,
+    "poll.publish": PollSerializer,
+    "poll.vote": PollVoteSerializer,
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from canvases.visibility import Flags, personal_view, shape_effect, view_canvas
 from sessions.models import Activity, LiveSession, Question, QuestionStatus
+from voting.live import hide_results
 
 PUBLIC_QUESTION_STATUSES = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
 
@@ -91,12 +92,17 @@ def visible_frame(
             visible = None
     elif event in CANVAS_EVENTS:
         visible = _canvas_event(event, data, participant_id)
+    elif event in POLL_RESULT_EVENTS and not data.get("results_visible"):
+        visible = hide_results(data)
     if visible is None:
         return {"type": "event", "seq": frame["seq"], **HIDDEN}
     return {"type": "event", "seq": frame["seq"], "event": event, "data": visible}
 
 
 CANVAS_EVENTS = frozenset({"canvas.effect", "canvas.reset", "canvas.settings"})
+# Poll events carrying counts: participants get them only when ``results_visible``
+# (decided when the event was emitted, per the poll's visibility rule and status).
+POLL_RESULT_EVENTS = frozenset({"poll.results", "poll.status"})
 
 
 def _canvas_event(event: str, data: dict[str, Any], participant_id: int | None) -> Any:

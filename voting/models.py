@@ -95,6 +95,14 @@ class Poll(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Running counters of the ballots in force (see voting.live), kept in the ballot's
+    # transaction so live results never need a recount: ``{"ballots": n, "options":
+    # {key: {metric: int}}}``. Aggregates only: no ballot, no order, no voter.
+    live_counts = models.JSONField(default=dict, blank=True, editable=False)
+    # Coalescing of ``poll.results`` events in a live session: when the last one went
+    # out, and whether counts changed since.
+    results_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    results_pending = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ("-created",)

@@ -41,6 +41,7 @@ from cocrea.accounts.models import Entity, User
 from cocrea.realtime.models import ProcessedOp
 from sessions.models import Activity, ActivityKind
 from voting import receipts
+from voting.live import counts_add
 from voting.methods import METHODS, BallotError
 from voting.models import (
     Ballot,
@@ -313,6 +314,8 @@ def poll_reset(*, poll: Poll, actor: User | None = None, reason: str = "") -> Po
         locked.status = PollStatus.DRAFT
         locked.salt = receipts.sha256(receipts.new_code() + locked.salt)
         locked.opened_at = locked.closed_at = locked.published_at = None
+        locked.live_counts = {}
+        locked.results_pending = False
         locked.save()
         _audit(
             locked,
@@ -362,6 +365,15 @@ def _append(poll: Poll, content: Any, code: str, replaces: str = "") -> Ballot:
     )
 
 
+def _count(poll: Poll, content: Any, sign: int = 1) -> None:
+    """Keep the running counters (voting.live) in the ballot's transaction; the caller
+    holds the poll's row lock."""
+    keys = [] if poll.live_counts else poll.options.order_by("order").values_list("key", flat=True)
+    poll.live_counts = counts_add(poll.live_counts, poll.method, keys, content, sign)
+    poll.results_pending = True
+    poll.save(update_fields=["live_counts", "results_pending"])
+
+
 def _remember(poll: Poll, voter_key: str, op_id: str | None, code: str) -> None:
     if op_id is None:
         return
@@ -389,7 +401,8 @@ def ballot_cast(*, poll: Poll, voter_key: str, content: Any, op_id: str | None =
             validate_content(locked, content)
             code = receipts.new_code()
             Participation.objects.create(poll=locked, voter_key=voter_key)
-            _append(locked, content, code)
+            ballot = _append(locked, content, code)
+            _count(locked, ballot.content)
             _remember(locked, voter_key, op_id, code)
     except IntegrityError:
         # Same voter from another connection, first: answer a retry as it was answered.
@@ -422,15 +435,17 @@ def ballot_change(
             raise ValidationError(_("Usted aún no ha votado."), code="not_voted")
         validate_content(locked, content)
         old_hash = receipts.receipt_hash(locked.salt, receipt_code)
-        updated = Ballot.objects.filter(
-            poll=locked, receipt_hash=old_hash, superseded=False
-        ).update(superseded=True)
+        old = Ballot.objects.filter(poll=locked, receipt_hash=old_hash, superseded=False)
+        old_content = old.values_list("content", flat=True).first()
+        updated = old.update(superseded=True)
         if updated != 1:
             raise ValidationError(
                 _("El código de comprobante no corresponde a un voto vigente."),
                 code="bad_receipt",
             )
         code = receipts.new_code()
-        _append(locked, content, code, replaces=old_hash)
+        ballot = _append(locked, content, code, replaces=old_hash)
+        _count(locked, old_content, sign=-1)
+        _count(locked, ballot.content)
         _remember(locked, voter_key, op_id, code)
     return code

@@ -209,10 +209,12 @@ def fresh_channel_layer():
     and a clean cache (the per-address budget of unknown codes lives there)."""
     channel_layers.backends.clear()
     consumers._presence_tasks.clear()
+    consumers._poll_flushes.clear()
     cache.clear()
     yield
     channel_layers.backends.clear()
     consumers._presence_tasks.clear()
+    consumers._poll_flushes.clear()
     cache.clear()
 
 
@@ -323,6 +325,7 @@ def test_participant_snapshot(room, agenda, ana, cookie_of):
             "agenda",
             "questions",
             "canvases",
+            "polls",
             "presence",
         }
         await ws.close()

@@ -299,7 +299,7 @@ def race(*jobs) -> list:
     return results
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_100_concurrent_votes_by_one_voter_store_exactly_one(entity):
     poll = opened(entity)
     results = race(
@@ -321,7 +321,7 @@ def test_100_concurrent_votes_by_one_voter_store_exactly_one(entity):
     assert selectors.verify_chain(selectors.bulletin(poll))
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_retries_of_one_op_id_store_one_and_share_the_receipt(entity):
     poll = opened(entity)
     results = race(
@@ -335,7 +335,7 @@ def test_concurrent_retries_of_one_op_id_store_one_and_share_the_receipt(entity)
     assert Ballot.objects.filter(poll=poll).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_distinct_voters_extend_one_valid_chain(entity):
     poll = opened(entity)
     results = race(
