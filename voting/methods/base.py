@@ -7,7 +7,7 @@ and the poll's parameters only, so anyone can re-run it and get the same answer.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,6 +75,16 @@ class Result:
     winner: str | None = None
     tie: bool = False
     steps: list[Step] = field(default_factory=list)
+
+
+def set_first_place(result: Result, ranking: Sequence[str], key: Callable[[str], Any]) -> None:
+    """Fill ``winners``, ``winner`` and ``tie`` from a ranking already ordered by the
+    method's tie-break: every option whose ``key`` equals the top one shares first
+    place, and the ranking's first is the winner."""
+    best = key(ranking[0])
+    result.winners = [o for o in ranking if key(o) == best]
+    result.winner = result.winners[0]
+    result.tie = len(result.winners) > 1
 
 
 def check_options(options: Sequence[str]) -> list[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .base import Result, Step, aggregate, check_options, top_by
+from .base import Result, Step, aggregate, check_options, set_first_place, top_by
 from .irv import validate_ballot as validate_ranking
 
 
@@ -54,10 +54,8 @@ def tally(ballots: Iterable[Sequence[str]], options: Sequence[str]) -> BordaResu
     if total == 0:
         result.steps.append(Step("no_votes"))
         return result
-    best = points[result.ranking[0]]
-    result.winners = [o for o in result.ranking if points[o] == best]
-    result.winner = result.winners[0]
-    result.tie = len(result.winners) > 1
+    set_first_place(result, result.ranking, points.__getitem__)
+    best = points[result.winner]
     if result.tie:
         result.steps.append(Step("tie", options=result.winners, votes=best))
         if len(tied) == 1:

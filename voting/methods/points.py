@@ -18,7 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .base import BallotError, Result, Step, aggregate, check_options, top_by
+from .base import (
+    BallotError,
+    Result,
+    Step,
+    aggregate,
+    check_options,
+    set_first_place,
+    top_by,
+)
 
 
 @dataclass
@@ -98,10 +106,8 @@ def tally(
     if spent == 0:
         result.steps.append(Step("no_votes"))
         return result
-    best = points[result.ranking[0]]
-    result.winners = [o for o in result.ranking if points[o] == best]
-    result.winner = result.winners[0]
-    result.tie = len(result.winners) > 1
+    set_first_place(result, result.ranking, points.__getitem__)
+    best = points[result.winner]
     if result.tie:
         result.steps.append(Step("tie", options=result.winners, votes=best))
         if len(tied) == 1:

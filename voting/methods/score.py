@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .base import BallotError, Result, Step, aggregate, check_options
+from .base import BallotError, Result, Step, aggregate, check_options, set_first_place
 
 
 @dataclass
@@ -137,9 +137,7 @@ def tally(
         result.steps.append(Step("no_votes"))
         return result
     top = result.scores[result.ranking[0]]
-    result.winners = [o for o in result.ranking if result.scores[o].mean == top.mean]
-    result.winner = result.winners[0]
-    result.tie = len(result.winners) > 1
+    set_first_place(result, result.ranking, lambda o: result.scores[o].mean)
     if result.tie:
         result.steps.append(Step("tie", options=result.winners, votes=None))
         by_median = [o for o in result.winners if result.scores[o].median == top.median]
