@@ -215,6 +215,43 @@ class Wire(asyncio.Protocol):
         return True
 
 
+async def join_socket(
+    client: Any, url: str, origin: str, semaphore: asyncio.Semaphore
+) -> tuple[dict[str, Any], bytes] | None:
+    """Connect ``client`` (a crowd member with ``cookie``, ``crowd``, ``on_message`` and
+    ``on_lost``), say hello and wait for the snapshot; returns (snapshot, its bytes), or
+    None with ``client.error`` set. Sets ``wire``, ``extensions``, ``latency`` and the
+    crowd's first start / last snapshot times."""
+    name, value = client.cookie
+    client.first = asyncio.get_running_loop().create_future()
+    async with semaphore:
+        started = time.time()
+        client.crowd.first_start = min(client.crowd.first_start, started)
+        try:
+            client.wire = await asyncio.wait_for(
+                Wire.connect(
+                    url,
+                    {"Cookie": f"{name}={value}", "Origin": origin},
+                    client.on_message,
+                    client.on_lost,
+                ),
+                60,
+            )
+            client.extensions = client.wire.opened.result()
+            client.wire.send(HELLO)
+            payload, done = await asyncio.wait_for(client.first, 60)
+        except Exception as exc:  # noqa: BLE001 - reported to the parent
+            client.error = f"{type(exc).__name__}: {exc}"
+            return None
+    frame = json.loads(payload)
+    if frame.get("type") != "snapshot":
+        client.error = f"first frame was {frame.get('type')!r}, not a snapshot"
+        return None
+    client.latency = done - started
+    client.crowd.last_snapshot = max(client.crowd.last_snapshot, done)
+    return frame, payload
+
+
 class Client:
     def __init__(self, crowd: Crowd, index: int, cookie: tuple[str, str], role: str) -> None:
         self.crowd = crowd
@@ -241,34 +278,11 @@ class Client:
         self.drags_sent = 0
 
     async def join(self, url: str, origin: str, semaphore: asyncio.Semaphore) -> None:
-        name, value = self.cookie
-        self.first = asyncio.get_running_loop().create_future()
-        async with semaphore:
-            started = time.time()
-            self.crowd.first_start = min(self.crowd.first_start, started)
-            try:
-                self.wire = await asyncio.wait_for(
-                    Wire.connect(
-                        url,
-                        {"Cookie": f"{name}={value}", "Origin": origin},
-                        self.on_message,
-                        self.on_lost,
-                    ),
-                    60,
-                )
-                self.extensions = self.wire.opened.result()
-                self.wire.send(HELLO)
-                payload, done = await asyncio.wait_for(self.first, 60)
-            except Exception as exc:  # noqa: BLE001 - reported to the parent
-                self.error = f"{type(exc).__name__}: {exc}"
-                return
-        frame = json.loads(payload)
-        if frame.get("type") != "snapshot":
-            self.error = f"first frame was {frame.get('type')!r}, not a snapshot"
+        joined = await join_socket(self, url, origin, semaphore)
+        if joined is None:
             return
-        self.latency = done - started
+        frame, payload = joined
         self.snapshot_bytes = len(payload)
-        self.crowd.last_snapshot = max(self.crowd.last_snapshot, done)
         self.last_seq = frame["seq"]
         self.key = frame.get("you", {}).get("key", "")
         if self.crowd.mode == "cocrea":

@@ -478,3 +478,71 @@ def env_without_redis(env: dict[str, str]) -> dict[str, str]:
 
 def environ_redis_url() -> str | None:
     return os.environ.get("REDIS_TEST_URL")
+
+
+class ClientProcess:
+    """One client-crowd process (``SCRIPT``) and the messages it has sent back: one
+    JSON object per line, each with a ``kind`` among ``KINDS``."""
+
+    SCRIPT: Path
+    KINDS: tuple[str, ...] = ("ready", "done")
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        loop = asyncio.get_running_loop()
+        self.answers: dict[str, asyncio.Future] = {k: loop.create_future() for k in self.KINDS}
+        self.stderr = b""
+        self._reader = asyncio.create_task(self._read())
+
+    @classmethod
+    async def start(cls, config: dict[str, Any]) -> Any:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(cls.SCRIPT),
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            limit=2**28,
+        )
+        crowd = cls(process)
+        crowd.send(config)
+        return crowd
+
+    def send(self, payload: dict[str, Any]) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps(payload) + "\n").encode())
+
+    async def _read(self) -> None:
+        assert self.process.stdout is not None and self.process.stderr is not None
+        errors = asyncio.create_task(self.process.stderr.read())
+        while line := await self.process.stdout.readline():
+            message = json.loads(line)
+            future = self.answers.get(message["kind"])
+            if future is not None and not future.done():
+                future.set_result(message)
+        self.stderr = await errors
+        for future in self.answers.values():
+            if not future.done():
+                future.set_exception(
+                    RuntimeError(f"client process ended early:\n{self.stderr.decode()[-3000:]}")
+                )
+
+    async def answer(self, kind: str, timeout: float) -> dict[str, Any]:
+        return await asyncio.wait_for(asyncio.shield(self.answers[kind]), timeout)
+
+    async def close(self) -> None:
+        if self.process.returncode is None:
+            try:
+                await asyncio.wait_for(self.process.wait(), 15)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+        self._reader.cancel()
+
+
+async def close_client_processes(crowds: list[ClientProcess]) -> None:
+    for crowd in crowds:
+        if crowd.process.returncode is None and not crowd.answers["done"].done():
+            crowd.process.kill()
+    await asyncio.gather(*(crowd.close() for crowd in crowds), return_exceptions=True)

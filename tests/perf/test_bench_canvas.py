@@ -55,6 +55,8 @@ from tests.conftest import DaphneServer, free_port, migrate, server_env, start_d
 from tests.perf.live_harness import (
     HELLO,
     ROOT,
+    ClientProcess,
+    close_client_processes,
     cpu_seconds,
     last_line,
     latency_figures,
@@ -332,70 +334,11 @@ async def hello(port: int, code: str, cookie: tuple[str, str]) -> dict[str, Any]
 # --- crowds of canvas clients ---------------------------------------------------------
 
 
-class CanvasCrowd:
+class CanvasCrowd(ClientProcess):
     """One canvas_clients.py process and the messages it has sent back."""
 
+    SCRIPT = CLIENT_SCRIPT
     KINDS = ("ready", "drained", "done")
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        loop = asyncio.get_running_loop()
-        self.answers: dict[str, asyncio.Future] = {k: loop.create_future() for k in self.KINDS}
-        self.stderr = b""
-        self._reader = asyncio.create_task(self._read())
-
-    @classmethod
-    async def start(cls, config: dict[str, Any]) -> CanvasCrowd:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(CLIENT_SCRIPT),
-            cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            limit=2**28,
-        )
-        crowd = cls(process)
-        crowd.send(config)
-        return crowd
-
-    def send(self, payload: dict[str, Any]) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write((json.dumps(payload) + "\n").encode())
-
-    async def _read(self) -> None:
-        assert self.process.stdout is not None and self.process.stderr is not None
-        errors = asyncio.create_task(self.process.stderr.read())
-        while line := await self.process.stdout.readline():
-            message = json.loads(line)
-            future = self.answers.get(message["kind"])
-            if future is not None and not future.done():
-                future.set_result(message)
-        self.stderr = await errors
-        for future in self.answers.values():
-            if not future.done():
-                future.set_exception(
-                    RuntimeError(f"client process ended early:\n{self.stderr.decode()[-3000:]}")
-                )
-
-    async def answer(self, kind: str, timeout: float) -> dict[str, Any]:
-        return await asyncio.wait_for(asyncio.shield(self.answers[kind]), timeout)
-
-    async def close(self) -> None:
-        if self.process.returncode is None:
-            try:
-                await asyncio.wait_for(self.process.wait(), 15)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-        self._reader.cancel()
-
-
-async def close_crowds(crowds: list[CanvasCrowd]) -> None:
-    for crowd in crowds:
-        if crowd.process.returncode is None and not crowd.answers["done"].done():
-            crowd.process.kill()
-    await asyncio.gather(*(crowd.close() for crowd in crowds), return_exceptions=True)
 
 
 def plan_crowds(
@@ -504,7 +447,7 @@ async def run_crowd(
         busy_cpu = [cpu_seconds(pid) - used for pid, used in zip(pids, cpu_before, strict=True)]
         busy_sys = [system_seconds(pid) - used for pid, used in zip(pids, sys_before, strict=True)]
     finally:
-        await close_crowds(crowds)
+        await close_client_processes(crowds)
 
     # Receipts per seq over all processes: how many clients, first and last time.
     receipts: dict[int, list[float]] = {}

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 import time
 from typing import Any
 
@@ -22,6 +21,8 @@ import pytest
 from tests.conftest import DaphneServer, migrate, server_env, start_daphne
 from tests.perf.live_harness import (
     ROOT,
+    ClientProcess,
+    close_client_processes,
     cpu_seconds,
     last_line,
     latency_figures,
@@ -93,74 +94,17 @@ def bench_env(tmp_path_factory) -> dict[str, Any]:
     return {"env": env, "folder": folder}
 
 
-class VoteCrowd:
+class VoteCrowd(ClientProcess):
     """One vote_clients.py process and what it has told us."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        self.process = process
-        self.ready: dict[str, Any] | None = None
-        self.done: dict[str, Any] | None = None
-        self.stderr = b""
-        self._ready = asyncio.Event()
-        self._done = asyncio.Event()
-        self._reader = asyncio.create_task(self._read())
-
-    @classmethod
-    async def start(cls, config: dict[str, Any]) -> VoteCrowd:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(CLIENT_SCRIPT),
-            cwd=ROOT,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            limit=2**26,
-        )
-        crowd = cls(process)
-        crowd.write(config)
-        return crowd
-
-    def write(self, payload: dict[str, Any]) -> None:
-        assert self.process.stdin is not None
-        self.process.stdin.write((json.dumps(payload) + "\n").encode())
-
-    async def _read(self) -> None:
-        assert self.process.stdout is not None and self.process.stderr is not None
-        errors = asyncio.create_task(self.process.stderr.read())
-        while line := await self.process.stdout.readline():
-            message = json.loads(line)
-            if message["kind"] == "ready":
-                self.ready = message
-                self._ready.set()
-            elif message["kind"] == "done":
-                self.done = message
-                self._done.set()
-        self.stderr = await errors
-        self._ready.set()
-        self._done.set()
+    SCRIPT = CLIENT_SCRIPT
 
     async def wait_ready(self, timeout: float) -> dict[str, Any]:
-        await asyncio.wait_for(self._ready.wait(), timeout)
-        if self.ready is None:
-            raise RuntimeError(f"client process ended early:\n{self.stderr.decode()[-3000:]}")
-        return self.ready
+        return await self.answer("ready", timeout)
 
     async def drain(self, timeout: float) -> dict[str, Any]:
-        self.write({"cmd": "drain", "timeout": timeout})
-        await asyncio.wait_for(self._done.wait(), timeout + WINDOW_S + 30)
-        if self.done is None:
-            raise RuntimeError(f"client process ended early:\n{self.stderr.decode()[-3000:]}")
-        return self.done
-
-    async def close(self) -> None:
-        if self.process.returncode is None and self.done is None:
-            self.process.kill()
-        try:
-            await asyncio.wait_for(self.process.wait(), 15)
-        except TimeoutError:
-            self.process.kill()
-            await self.process.wait()
-        self._reader.cancel()
+        self.send({"cmd": "drain", "timeout": timeout})
+        return await self.answer("done", timeout + WINDOW_S + 30)
 
 
 async def hello(port: int, code: str, cookie: tuple[str, str]) -> None:
@@ -212,11 +156,11 @@ async def ingest(server: DaphneServer, setup: dict[str, Any]) -> dict[str, Any]:
         step = WINDOW_S / CLIENTS
         for p, crowd in enumerate(crowds):
             send_at = [go + (n * PROCESSES + p) * step for n in range(len(parts[p]))]
-            crowd.write({"cmd": "go", "send_at": send_at})
+            crowd.send({"cmd": "go", "send_at": send_at})
         dones = await asyncio.gather(*(crowd.drain(60) for crowd in crowds))
         cpu = cpu_seconds(server.process.pid) - cpu_before
     finally:
-        await asyncio.gather(*(crowd.close() for crowd in crowds), return_exceptions=True)
+        await close_client_processes(crowds)
     votes = [vote for done in dones for vote in done["votes"]]
     sent = [v for v in votes if v[0] is not None]
     acked = [v for v in sent if v[1] is not None and v[2] is None]

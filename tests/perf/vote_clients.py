@@ -30,9 +30,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.perf.canvas_clients import Wire, emit, raise_nofile_limit  # noqa: E402
-
-HELLO = json.dumps({"type": "hello", "last_seq": None}).encode()
+from tests.perf.canvas_clients import (  # noqa: E402
+    Wire,
+    emit,
+    join_socket,
+    raise_nofile_limit,
+)
 
 
 class Voter:
@@ -52,33 +55,7 @@ class Voter:
         self.vote_error: str | None = None
 
     async def join(self, url: str, origin: str, semaphore: asyncio.Semaphore) -> None:
-        name, value = self.cookie
-        self.first = asyncio.get_running_loop().create_future()
-        async with semaphore:
-            started = time.time()
-            self.crowd.first_start = min(self.crowd.first_start, started)
-            try:
-                self.wire = await asyncio.wait_for(
-                    Wire.connect(
-                        url,
-                        {"Cookie": f"{name}={value}", "Origin": origin},
-                        self.on_message,
-                        self.on_lost,
-                    ),
-                    60,
-                )
-                self.extensions = self.wire.opened.result()
-                self.wire.send(HELLO)
-                payload, done = await asyncio.wait_for(self.first, 60)
-            except Exception as exc:  # noqa: BLE001 - reported to the parent
-                self.error = f"{type(exc).__name__}: {exc}"
-                return
-        frame = json.loads(payload)
-        if frame.get("type") != "snapshot":
-            self.error = f"first frame was {frame.get('type')!r}, not a snapshot"
-            return
-        self.latency = done - started
-        self.crowd.last_snapshot = max(self.crowd.last_snapshot, done)
+        await join_socket(self, url, origin, semaphore)
 
     def on_lost(self, code: int | None) -> None:
         self.closed = str(code) if code is not None else "lost"
