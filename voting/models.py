@@ -210,6 +210,9 @@ class PollAuditAction(models.TextChoices):
     CLOSE = "close", _("Cerrada")
     PUBLISH = "publish", _("Publicada")
     RESET = "reset", _("Reiniciada: votos descartados")
+    CODES = "codes", _("Códigos de votación emitidos")
+    VOID_CODES = "void_codes", _("Códigos de votación anulados")
+    MODERATE = "moderate", _("Aporte moderado")
 
 
 class PollAudit(models.Model):
@@ -228,3 +231,76 @@ class PollAudit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.poll_id} {self.action}"
+
+
+class VotingCode(models.Model):
+    """A one-time code for polls with ``eligibility = codes`` (in-person assemblies).
+
+    Only a hash of the code is stored: the plain code exists on the printed sheet alone,
+    so nobody reading the database can vote with it. Using a code writes nothing here —
+    the :class:`Participation` with ``voter_key = "c:<id>"`` is what spends it (one per
+    poll, by the same constraint as every voter), so a code row says nothing about which
+    ballot it cast. ``batch`` groups the codes printed together; a lost sheet's batch
+    can be voided."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    batch = models.PositiveIntegerField()
+    void = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("poll", "code_hash"), name="voting_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id} batch {self.batch}"
+
+
+class SubmissionKind(models.TextChoices):
+    STATEMENT = "statement", _("Afirmación")
+    ANSWER = "answer", _("Respuesta abierta")
+
+
+class SubmissionStatus(models.TextChoices):
+    PENDING = "pending", _("En moderación")
+    APPROVED = "approved", _("Publicada")
+    REJECTED = "rejected", _("No publicada")
+
+
+class PollSubmission(models.Model):
+    """Text a participant contributes to a poll: a statement proposed for a consensus poll
+    (which becomes an option once approved) or an answer to an open question. These are
+    contributions, not ballots: they are signed by their author (kept for the reasoned
+    response to each contribution) and published only after moderation."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="submissions")
+    kind = models.CharField(max_length=10, choices=SubmissionKind.choices)
+    text = models.TextField(_("texto"), max_length=1000)
+    status = models.CharField(
+        max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.PENDING
+    )
+    participant = models.ForeignKey(
+        "live_sessions.Participant",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="poll_submissions",
+    )
+    author = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="poll_submissions"
+    )
+    # For an approved statement: the option key it became.
+    option_key = models.CharField(max_length=40, blank=True, default="")
+    created = models.DateTimeField(auto_now_add=True)
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("poll", "created", "pk")
+        indexes = [models.Index(fields=("poll", "status"))]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id} {self.kind} {self.pk}"

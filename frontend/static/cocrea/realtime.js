@@ -161,7 +161,9 @@ export class CommandError extends Error {
  *   "bye" ({reason}), "pong", "drag" (a `drag` frame: others dragging notes),
  *   "canvas" ({activity_id}: a canvas changed locally — an op sent, acked or refused).
  * The state is in client.state: {you, session, agenda, questions (Map), presence,
- * canvases (Map activity id → CanvasModel)}.
+ * canvases (Map activity id → CanvasModel), polls (Map activity id → poll as in the
+ * snapshot's "polls": {id, activity_id, method, options, settings, status, voted,
+ * ballots, results_visible, counts, result?})}. votePoll() sends a poll.vote.
  */
 export class RealtimeClient extends EventTarget {
   constructor({ code, status = null, messages = {}, url = null } = {}) {
@@ -507,6 +509,8 @@ export class RealtimeClient extends EventTarget {
       if (old) model.adopt(old);
       canvases.set(canvas.activity_id, model);
     }
+    const polls = new Map();
+    for (const poll of frame.polls || []) polls.set(poll.activity_id, { ...poll });
     this.state = {
       you: frame.you || {},
       session: { ...frame.session },
@@ -514,6 +518,7 @@ export class RealtimeClient extends EventTarget {
       questions,
       presence: { count: 0, participants: undefined, ...(frame.presence || {}) },
       canvases,
+      polls,
       removed: false,
     };
     this._emit("snapshot", this.state);
@@ -601,12 +606,40 @@ export class RealtimeClient extends EventTarget {
         else state.canvases.set(id, new CanvasModel(data.canvas, { seq: frame.seq }));
         break;
       }
+      case "poll.reset": {
+        // A new or reset poll: nobody has voted in it any more.
+        if (!data.poll) break;
+        const id = data.activity_id ?? data.poll.activity_id;
+        state.polls.set(id, { voted: false, ballots: 0, counts: null, result: null, ...data.poll });
+        break;
+      }
+      case "poll.status":
+      case "poll.results": {
+        const poll = state.polls.get(data.activity_id);
+        if (!poll) break;
+        if (data.status) poll.status = data.status;
+        poll.ballots = data.ballots ?? poll.ballots;
+        poll.results_visible = Boolean(data.results_visible);
+        poll.counts = data.counts ?? null;
+        if ("result" in data) poll.result = data.result ?? null;
+        break;
+      }
       default: // "hidden" and anything newer than this client: only the seq matters
         break;
     }
     // Acked canvas ops whose event this was (or is now behind us) leave the pending list.
     for (const model of state.canvases.values()) model.advance(frame.seq);
     this._emit("event", { event, data, seq: frame.seq, own });
+  }
+
+  /** Vote in the poll of `activityId`. Resolves with the ack's result ({seq, poll_id,
+      receipt}); the receipt is only ever in this answer, so the caller must show it. */
+  votePoll(activityId, ballot) {
+    return this.send("poll.vote", { activity_id: activityId, ballot }).then((result) => {
+      const poll = this.state?.polls?.get(activityId);
+      if (poll) poll.voted = true;
+      return result;
+    });
   }
 
   /** Insert or update a question, keeping what only this client knows (upvoted). */
