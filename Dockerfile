@@ -12,6 +12,13 @@ RUN groupadd --system cocrea \
 
 WORKDIR /app
 
+# WeasyPrint (the printable sheets of voting codes) draws text with Pango/HarfBuzz;
+# fonts-dejavu-core gives the sheet its fonts (Spanish accents, a clear monospace).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from pyproject.toml alone, so code changes reuse this layer.
 COPY pyproject.toml ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \

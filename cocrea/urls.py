@@ -6,10 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from cocrea.health import healthz
 from cocrea.toolkit.api import router as toolkit_router
 from sessions.api import router as sessions_router
+from voting.api import router as voting_router
 
 api_v1 = [
     path("toolkit/", include(toolkit_router.urls)),
     path("", include(sessions_router.urls)),
+    path("", include(voting_router.urls)),
 ]
 
 urlpatterns = [

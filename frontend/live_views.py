@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cocrea.accounts.rules import can_facilitate
 from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, client_address, exceeded, hit
 from cocrea.toolkit import selectors as toolkit_selectors
+from frontend.poll_form import METHOD_CHOICES, RULE_CHOICES, parse_poll_form, service_errors
 from sessions import levels, live
 from sessions.codes import normalize_code
 from sessions.cookies import (
@@ -32,6 +33,7 @@ from sessions.models import ActivityKind, LiveSession, Process, SessionStatus
 from sessions.notice import NOTICE_POINTS, NOTICE_VERSION
 from sessions.rules import belongs_to_session
 from sessions.selectors import process_by_slug
+from voting.models import ResultsVisibility
 
 
 def _error_page(request: HttpRequest, title: str, message: str, status: int) -> HttpResponse:
@@ -213,9 +215,12 @@ def _console_context(
     errors: dict[str, str] | None = None,
     form: dict[str, str] | None = None,
 ) -> dict[str, object]:
+    activities = list(session.activities.order_by("order"))
     return {
         "session": session,
-        "activities": session.activities.order_by("order"),
+        "activities": activities,
+        # The poll controls start hidden when there is no poll (console.js keeps it so).
+        "has_polls": any(a.kind == ActivityKind.POLL for a in activities),
         # Only the kinds the session's IAP2 level allows are offered at all.
         "kinds": [(k, ActivityKind(k).label) for k in levels.allowed_kinds(session.level.code)],
         # Methodologies with a canvas template, for canvas activities.
@@ -225,6 +230,12 @@ def _console_context(
         "join_url": _join_url(request, session),
         "errors": errors or {},
         "form": form or {},
+        # The poll fields of the form (shown for poll activities only).
+        "poll_methods": METHOD_CHOICES,
+        "poll_rules": RULE_CHOICES,
+        "poll_visibilities": ResultsVisibility.choices,
+        # The poll id's place in the public results address, filled in by console.js.
+        "poll_results_url": reverse("voting:results", args=[0]).replace("/0/", "/{id}/"),
     }
 
 
@@ -239,24 +250,34 @@ def activity_create(request: HttpRequest, code: str) -> HttpResponse:
     kind = request.POST.get("kind", "")
     slug = request.POST.get("methodology", "").strip()
     methodology = toolkit_selectors.methodology_by_slug(slug) if slug and kind == "canvas" else None
-    try:
-        duration = int(raw_duration) * 60 if raw_duration else None
-        if slug and kind == "canvas" and methodology is None:
-            raise ValidationError({"methodology": [_("Esa metodología no existe.")]})
-        live.activity_add(
-            session=session,
-            kind=kind,
-            title=request.POST.get("title", ""),
-            body=request.POST.get("body", ""),
-            duration=duration,
-            methodology=methodology,
-        )
-    except ValueError:
-        errors = {"duration": _("Escriba la duración en minutos, como número entero.")}
-    except ValidationError as exc:
-        errors = {k: " ".join(v) for k, v in exc.message_dict.items()}
-    else:
-        return HttpResponseRedirect(reverse("live:console", args=[session.code]))
+    errors: dict[str, str] = {}
+    poll_spec = None
+    if kind == "poll":
+        # Parse the poll's own fields first: their errors name the line or setting.
+        poll_spec, errors = parse_poll_form(request.POST)
+        if errors and not request.POST.get("title", "").strip():
+            errors = {"title": _("La actividad necesita un título."), **errors}
+    if not errors:
+        try:
+            duration = int(raw_duration) * 60 if raw_duration else None
+            if slug and kind == "canvas" and methodology is None:
+                raise ValidationError({"methodology": [_("Esa metodología no existe.")]})
+            live.activity_add(
+                session=session,
+                kind=kind,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                duration=duration,
+                methodology=methodology,
+                poll_spec=poll_spec,
+                created_by=request.user,
+            )
+        except ValueError:
+            errors = {"duration": _("Escriba la duración en minutos, como número entero.")}
+        except ValidationError as exc:
+            errors = service_errors(exc.message_dict)
+        else:
+            return HttpResponseRedirect(reverse("live:console", args=[session.code]))
     return render(
         request,
         "live/console.html",

@@ -45,6 +45,7 @@ from sessions.models import (
 from sessions.notice import NOTICE_VERSION
 from sessions.serialization import activity_data, agenda_data, question_data, timer_data
 from voting import live as poll_live
+from voting import moderation
 from voting import services as voting
 from voting.models import Eligibility, Poll, ResultsVisibility
 
@@ -223,7 +224,8 @@ def _poll_create(
         raise ValidationError(
             {"poll_spec": [_("Cada opción necesita una clave y un texto.")]}
         ) from None
-    if not options:
+    # An open question has no options: its participants write the answers.
+    if not options and spec.get("method") != "open":
         raise ValidationError({"poll_spec": [_("Una votación necesita opciones.")]})
     poll = voting.poll_create(
         entity=session.entity,
@@ -660,20 +662,95 @@ def _poll_publish(session: LiveSession, actor: Actor, data: dict[str, Any]) -> d
     return _poll_transition(session, actor, data, voting.poll_publish)
 
 
+# ballot_change's refusals that are about the receipt (or the right to change), not
+# about the ballot: the client points at its receipt field for these.
+RECEIPT_ERRORS = frozenset({"change_not_allowed", "bad_receipt", "not_voted"})
+
+
 @_command("poll.vote", facilitator_only=False)
 def _poll_vote(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
     if actor.is_facilitator:
         raise CommandError("forbidden", _("Votan los participantes de la sesión."))
     _require_input_open(session)
     poll = _poll_of(session, data["activity_id"])
+    changing = "receipt" in data
     try:
-        receipt = voting.ballot_cast(
-            poll=poll, voter_key=actor.key, content=data["ballot"], op_id=data["op_id"]
+        if changing:
+            receipt = voting.ballot_change(
+                poll=poll,
+                voter_key=actor.key,
+                receipt_code=data["receipt"],
+                content=data["ballot"],
+                op_id=data["op_id"],
+            )
+        else:
+            receipt = voting.ballot_cast(
+                poll=poll, voter_key=actor.key, content=data["ballot"], op_id=data["op_id"]
+            )
+    except ValidationError as exc:
+        code = exc.error_list[0].code if hasattr(exc, "error_list") else None
+        raise _poll_error(exc, "receipt" if code in RECEIPT_ERRORS else "ballot") from None
+    seq = _results_maybe(session, poll.pk)
+    result: dict[str, Any] = {"seq": seq, "poll_id": poll.pk, "receipt": receipt}
+    if changing:
+        result["changed"] = True
+    return result
+
+
+def _submission_error(exc: ValidationError) -> CommandError:
+    error = exc.error_list[0]
+    return CommandError(str(error.code), exc.messages[0], (error.params or {}).get("field"))
+
+
+def _submission_event(
+    session: LiveSession, poll: Poll, moderated: moderation.Moderated
+) -> dict[str, Any]:
+    """One ``poll.submission`` event; who sees what of it is decided per recipient
+    (``sessions.serialization.visible_frame``)."""
+    payload: dict[str, Any] = {
+        "activity_id": poll.activity_id,
+        "poll_id": poll.pk,
+        "submission": poll_live.submission_data(moderated.submission),
+    }
+    if moderated.option is not None:
+        option = moderated.option
+        payload["option"] = {"key": option.key, "label": option.label, "cost": option.cost}
+    return _emit(session, "poll.submission", payload)
+
+
+@_command("poll.submit", facilitator_only=False)
+def _poll_submit(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    if actor.is_facilitator:
+        raise CommandError("forbidden", _("Los aportes los envían los participantes."))
+    _require_input_open(session)
+    poll = _poll_of(session, data["activity_id"])
+    author = (
+        User.objects.filter(participations__pk=actor.participant_id).first()
+        if actor.participant_id
+        else None
+    )
+    try:
+        submission = moderation.submission_create(
+            poll=poll, text=data["text"], participant_id=actor.participant_id, author=author
         )
     except ValidationError as exc:
-        raise _poll_error(exc, "ballot") from None
-    seq = _results_maybe(session, poll.pk)
-    return {"seq": seq, "poll_id": poll.pk, "receipt": receipt}
+        raise _submission_error(exc) from None
+    result = _submission_event(session, poll, moderation.Moderated(submission, None))
+    return {**result, "submission_id": submission.pk, "status": submission.status}
+
+
+@_command("poll.moderate", facilitator_only=True)
+def _poll_moderate(session: LiveSession, actor: Actor, data: dict[str, Any]) -> dict[str, Any]:
+    poll = _poll_of(session, data["activity_id"])
+    user = User.objects.filter(pk=actor.user_id).first() if actor.user_id else None
+    try:
+        moderated = moderation.submission_moderate(
+            poll=poll, submission_id=data["submission_id"], decision=data["decision"], actor=user
+        )
+    except ValidationError as exc:
+        raise _submission_error(exc) from None
+    result = _submission_event(session, poll, moderated)
+    return {**result, "status": moderated.submission.status}
 
 
 def _results_maybe(session: LiveSession, poll_id: int) -> int:

@@ -153,12 +153,19 @@ def _snapshot_at(
             data if role == "facilitator" else view_canvas(data, voter or "p:")
             for data in (canvas_data(c) for c in canvases_of_session(session.pk))
         ],
-        "polls": _polls(session.pk, facilitator=role == "facilitator", voter=voter),
+        "polls": _polls(
+            session.pk,
+            facilitator=role == "facilitator",
+            voter=voter,
+            participant_id=participant_id,
+        ),
         "presence": presence,
     }
 
 
-def _polls(session_id: int, *, facilitator: bool, voter: str | None) -> list[dict[str, Any]]:
+def _polls(
+    session_id: int, *, facilitator: bool, voter: str | None, participant_id: int | None
+) -> list[dict[str, Any]]:
     polls = list(Poll.objects.filter(activity__session_id=session_id).order_by("activity__order"))
     voted = set(
         Participation.objects.filter(poll__in=polls, voter_key=voter).values_list(
@@ -167,4 +174,10 @@ def _polls(session_id: int, *, facilitator: bool, voter: str | None) -> list[dic
         if voter
         else ()
     )
-    return [poll_snapshot(p, facilitator=facilitator, voted=p.pk in voted) for p in polls]
+    # Each poll carries its submissions as this reader may see them (voting.live).
+    return [
+        poll_snapshot(
+            p, facilitator=facilitator, voted=p.pk in voted, participant_id=participant_id
+        )
+        for p in polls
+    ]

@@ -85,6 +85,20 @@ class PollVoteSerializer(serializers.Serializer):
     activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     # Any JSON: the poll's method checks the ballot and names what is wrong with it.
     ballot = serializers.JSONField()
+    # Present only to change one's vote: the receipt of the ballot being replaced.
+    receipt = serializers.CharField(max_length=200, required=False, trim_whitespace=True)
+
+
+class PollSubmitSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    # Any string: voting.moderation trims it and checks its length (1–1,000).
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)
+
+
+class PollModerateSerializer(serializers.Serializer):
+    activity_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    submission_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    decision = serializers.ChoiceField(choices=["approve", "reject"])
 
 
 COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
@@ -109,6 +123,8 @@ COMMAND_SERIALIZERS: dict[str, type[serializers.Serializer]] = {
     "poll.close": PollSerializer,
     "poll.publish": PollSerializer,
     "poll.vote": PollVoteSerializer,
+    "poll.submit": PollSubmitSerializer,
+    "poll.moderate": PollModerateSerializer,
 }
 
 

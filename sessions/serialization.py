@@ -9,7 +9,7 @@ from typing import Any
 
 from canvases.visibility import Flags, personal_view, shape_effect, view_canvas
 from sessions.models import Activity, LiveSession, Question, QuestionStatus
-from voting.live import hide_results
+from voting.live import hide_results, submission_visible
 
 PUBLIC_QUESTION_STATUSES = (QuestionStatus.APPROVED, QuestionStatus.ANSWERED)
 
@@ -92,6 +92,10 @@ def visible_frame(
             visible = None
     elif event in CANVAS_EVENTS:
         visible = _canvas_event(event, data, participant_id)
+    elif event == "poll.submission":
+        # Like Q&A: the author sees their own in every status, others once approved.
+        shown = submission_visible(data["submission"], participant_id)
+        visible = None if shown is None else {**data, "submission": shown}
     elif event in POLL_RESULT_EVENTS and not data.get("results_visible"):
         visible = hide_results(data)
     if visible is None:
@@ -126,7 +130,7 @@ def public_question(question: dict[str, Any], participant_id: int | None) -> dic
 
 # Events whose visible form depends on who receives them; all others read the same
 # for every participant, so their JSON is encoded once per process, not per socket.
-PERSONAL_EVENTS = frozenset({"participant.removed", "qa.asked", "qa.moderated"})
+PERSONAL_EVENTS = frozenset({"participant.removed", "qa.asked", "qa.moderated", "poll.submission"})
 _ENCODED: OrderedDict[tuple[str, int, str, Any], str] = OrderedDict()
 _ENCODED_MAX = 512
 

@@ -16,7 +16,11 @@ irv, schulze, borda         ``first`` (first preferences)
 score                       ``sum``, ``count`` (average = sum / count)
 points                      ``points``
 consensus                   ``agree``, ``disagree``, ``pass``
+open                        nothing (open answers take no ballots)
 ==========================  ===========================================
+
+A consensus poll that accepts submissions grows while open: an approved statement is a
+new option, and :mod:`voting.moderation` adds its key to the counters with zeros.
 
 The final result (winners, rounds, explanation) is the method's full tally, computed
 once when the poll closes (:func:`result_data`).
@@ -29,8 +33,10 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-from voting.methods import METHODS, explain
-from voting.models import Ballot, Poll, PollStatus
+from django.db.models import Q
+
+from voting.methods import METHODS, open_answer
+from voting.models import Ballot, Poll, PollStatus, PollSubmission, SubmissionStatus
 
 METRICS: dict[str, tuple[str, ...]] = {
     "single": ("votes",),
@@ -42,6 +48,7 @@ METRICS: dict[str, tuple[str, ...]] = {
     "score": ("sum", "count"),
     "points": ("points",),
     "consensus": ("agree", "disagree", "pass"),
+    "open": (),
 }
 
 
@@ -115,6 +122,8 @@ def poll_description(poll: Poll) -> dict[str, Any]:
         "settings": poll.settings,
         "status": poll.status,
         "results_visibility": poll.results_visibility,
+        # Clients offer "change my vote" only when the service would accept it.
+        "allow_change": poll.allow_change,
     }
 
 
@@ -133,17 +142,27 @@ def _plain(value: Any) -> Any:
 def result_data(poll: Poll) -> dict[str, Any]:
     """The method's full tally: winners, structured steps and the explanation in the
     active language (the facilitator's who closed or published the poll)."""
+    from voting.public import explanation
     from voting.selectors import tally  # voting.services imports this module
 
-    result = tally(poll)
-    data = {
+    if poll.method == "open":
+        # The result of an open question is its published answers, not ballots.
+        answers = open_answer.tally(approved_answers(poll), [], **poll.settings)
+        result = answers
+    else:
+        result = tally(poll)
+    data: dict[str, Any] = {
         "winners": list(result.winners),
         "winner": result.winner,
         "tie": result.tie,
         "ranking": list(getattr(result, "ranking", None) or []),
         "steps": [step.as_dict() for step in result.steps],
-        "explanation": explain(result),
+        # Sentences name options by their labels, as the public results page does.
+        "explanation": explanation(result, {o.key: o.label for o in poll.options.all()}),
     }
+    if poll.method == "open":
+        data["answers"] = answers.answers
+        data["count"] = answers.count
     return json.loads(json.dumps(data, default=_plain))
 
 
@@ -182,8 +201,13 @@ def hide_results(data: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def poll_snapshot(poll: Poll, *, facilitator: bool, voted: bool) -> dict[str, Any]:
+def poll_snapshot(
+    poll: Poll, *, facilitator: bool, voted: bool, participant_id: int | None = None
+) -> dict[str, Any]:
     data = {**poll_description(poll), "voted": voted}
+    data["submissions"] = submissions_for(
+        poll, facilitator=facilitator, participant_id=participant_id
+    )
     visible = facilitator or results_visible(poll)
     counts = current_counts(poll)
     data["ballots"] = counts["ballots"]
@@ -192,6 +216,63 @@ def poll_snapshot(poll: Poll, *, facilitator: bool, voted: bool) -> dict[str, An
     if poll.status in (PollStatus.CLOSED, PollStatus.PUBLISHED):
         data["result"] = result_data(poll) if visible else None
     return data
+
+
+# --- submissions (statements and open answers) -------------------------------------------
+
+
+def approved_answers(poll: Poll) -> list[str]:
+    """The published answers of an open question, in the order they were sent."""
+    return list(
+        PollSubmission.objects.filter(poll=poll, status=SubmissionStatus.APPROVED)
+        .order_by("created", "pk")
+        .values_list("text", flat=True)
+    )
+
+
+def submission_data(submission: PollSubmission) -> dict[str, Any]:
+    """A submission as facilitators see it. ``participant_id`` is the author's (for the
+    facilitators and for deciding ``mine``); :func:`public_submission` strips it."""
+    return {
+        "id": submission.pk,
+        "kind": submission.kind,
+        "text": submission.text,
+        "status": submission.status,
+        "participant_id": submission.participant_id,
+    }
+
+
+def public_submission(data: dict[str, Any], participant_id: int | None) -> dict[str, Any]:
+    """A submission as a participant sees it: never who wrote it, only whether it was them."""
+    shown = {k: v for k, v in data.items() if k != "participant_id"}
+    shown["mine"] = participant_id is not None and data.get("participant_id") == participant_id
+    return shown
+
+
+def submission_visible(data: dict[str, Any], participant_id: int | None) -> dict[str, Any] | None:
+    """What a participant may see of one submission: all of their own (``mine``), others'
+    once approved; nothing (``None``) of others' pending or rejected ones.
+
+    Moderation is final (pending → approved or rejected, once), so a submission others
+    have seen is never rejected afterwards: they have nothing to take off the screen."""
+    mine = participant_id is not None and data.get("participant_id") == participant_id
+    if mine or data["status"] == SubmissionStatus.APPROVED:
+        return public_submission(data, participant_id)
+    return None
+
+
+def submissions_for(
+    poll: Poll, *, facilitator: bool, participant_id: int | None
+) -> list[dict[str, Any]]:
+    """The poll's submissions for one reader, oldest first (the snapshot's list)."""
+    rows = PollSubmission.objects.filter(poll=poll).order_by("created", "pk")
+    if facilitator:
+        return [submission_data(s) for s in rows]
+    rows = rows.filter(
+        Q(status=SubmissionStatus.APPROVED)
+        | Q(participant_id=participant_id if participant_id is not None else -1)
+    )
+    return [public_submission(submission_data(s), participant_id) for s in rows]
 
 
 __all__ = [

@@ -123,7 +123,8 @@ class PollOption(models.Model):
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
     key = models.CharField(_("clave"), max_length=40)
-    label = models.CharField(_("texto"), max_length=300)
+    # 1,000 like a PollSubmission's text: an approved statement becomes an option whole.
+    label = models.CharField(_("texto"), max_length=1000)
     order = models.PositiveSmallIntegerField(_("orden"))
     cost = models.PositiveBigIntegerField(_("costo"), null=True, blank=True)
 

@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from voting import receipts, selectors
-from voting.methods import Result, Step, explain
+from voting.live import approved_answers
+from voting.methods import Result, Step, explain, open_answer
 from voting.methods.base import fmt_number
 from voting.models import Ballot, Poll, PollStatus
 
@@ -57,6 +58,7 @@ def method_name(method: str) -> str:
         "points": _("Reparto de puntos"),
         "budget": _("Presupuesto participativo"),
         "consensus": _("Búsqueda de consensos"),
+        "open": _("Respuesta abierta (consulta)"),
     }
     return names.get(method, method)
 
@@ -101,6 +103,9 @@ class Results:
     steps: list[str]
     irv: IrvTable | None = None
     matrices: list[Matrix] = field(default_factory=list)
+    # Open questions: the published answers (approved in moderation), never their
+    # authors; None for the methods that count ballots.
+    answers: list[str] | None = None
 
 
 def _relabel(value: Any, names: dict[str, str]) -> Any:
@@ -209,6 +214,8 @@ def _matrix(
 def results(poll: Poll) -> Results:
     """The poll's current tally, ready for a page or an export (call only when the
     results are visible: :func:`selectors.results_visible`)."""
+    if poll.method == "open":
+        return _open_results(poll)
     result: Any = selectors.tally(poll)
     names = labels(poll)
     measure, values, texts = _measure(result)
@@ -259,6 +266,22 @@ def results(poll: Poll) -> Results:
     return out
 
 
+def _open_results(poll: Poll) -> Results:
+    """An open question's result is its approved answers: pending and rejected ones are
+    never published, and no author is named."""
+    result = open_answer.tally(approved_answers(poll), [], **poll.settings)
+    return Results(
+        measure=_("Respuestas publicadas"),
+        bars=[],
+        headers=[_("Respuesta")],
+        rows=[[text] for text in result.answers],
+        ballots=0,
+        winners=[],
+        steps=explain(result),
+        answers=result.answers,
+    )
+
+
 # --- bulletin and receipts -----------------------------------------------------------------
 
 
@@ -281,6 +304,11 @@ def bulletin_document(poll: Poll) -> dict[str, Any]:
         },
         "chain_valid": selectors.verify_chain(entries),
         "genesis": receipts.GENESIS,
+        # Published (the bulletin exists only once voting is over) so that a voter can
+        # find their own ballot without trusting the server: the receipt code is 128
+        # random bits, so knowing the salt reveals nothing about anyone else's.
+        "receipt_salt": poll.salt,
+        "receipt_hash": "sha256(receipt_salt + receipt code)",
         "ballots": entries,
     }
 
@@ -315,6 +343,8 @@ def _cell(value: object) -> object:
 
 
 def _result_rows(data: Results) -> list[list[object]]:
+    if data.answers is not None:
+        return [[text] for text in data.answers]
     return [
         [b.label, b.value if not b.value.is_integer() else int(b.value), b.text, b.winner]
         for b in data.bars
@@ -322,6 +352,8 @@ def _result_rows(data: Results) -> list[list[object]]:
 
 
 def _result_headers(data: Results) -> list[str]:
+    if data.answers is not None:
+        return [_("Respuesta")]
     return [_("Opción"), data.measure, _("Detalle"), _("Ganadora")]
 
 
@@ -398,6 +430,8 @@ def export_json(poll: Poll) -> dict[str, Any]:
         ],
         "explanation": data.steps,
     }
+    if data.answers is not None:
+        document["answers"] = data.answers
     if ballots_public(poll):
         document["ballots"] = selectors.bulletin(poll)
     return document

@@ -32,14 +32,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cocrea.accounts.models import Entity, User
+from cocrea.accounts.models import Entity, Role, User
+from cocrea.accounts.rules import is_entity_staff
+from cocrea.accounts.selectors import user_roles_in
 from cocrea.realtime.models import ProcessedOp
 from sessions.models import Activity, ActivityKind
+from voting import codes as voting_codes
 from voting import receipts
 from voting.live import counts_add
 from voting.methods import METHODS, BallotError
@@ -53,6 +56,7 @@ from voting.models import (
     PollOption,
     PollStatus,
     ResultsVisibility,
+    VotingCode,
 )
 
 RETRY_WINDOW = dt.timedelta(minutes=10)
@@ -317,6 +321,10 @@ def poll_reset(*, poll: Poll, actor: User | None = None, reason: str = "") -> Po
         locked.live_counts = {}
         locked.results_pending = False
         locked.save()
+        # Code hashes are keyed with the old salt: every printed code stops working, so
+        # say so in the data (and the management page) instead of leaving dead rows
+        # that look valid.
+        voided = VotingCode.objects.filter(poll=locked, void=False).update(void=True)
         _audit(
             locked,
             PollAuditAction.RESET,
@@ -325,6 +333,7 @@ def poll_reset(*, poll: Poll, actor: User | None = None, reason: str = "") -> Po
             previous_status=previous,
             ballots=ballots,
             participations=participations,
+            **({"codes_voided": voided} if voided else {}),
         )
     poll.refresh_from_db()
     return poll
@@ -449,3 +458,147 @@ def ballot_change(
         _count(locked, ballot.content)
         _remember(locked, voter_key, op_id, code)
     return code
+
+
+# --- voting outside a live session -------------------------------------------------------
+
+MAX_CODES = 2000
+
+
+@dataclass(frozen=True)
+class IssuedCodes:
+    """A batch just created. ``codes`` (printed form) exist only here: they are never
+    stored, so they must be printed or handed out now."""
+
+    batch: int
+    codes: list[str]
+
+
+def _require_manager(actor: User | None, poll: Poll) -> None:
+    if actor is None or not is_entity_staff(actor, poll.entity):
+        raise PermissionDenied(
+            _("Solo el equipo facilitador o funcionario de la entidad puede hacer esto.")
+        )
+
+
+def codes_issue(*, poll: Poll, count: int, actor: User | None) -> IssuedCodes:
+    """Create ``count`` one-time codes (a new batch) for a poll voted with codes.
+
+    Allowed while the poll is a draft or open, for the entity's facilitators and
+    officials. Stores only the codes' hashes; the audit records the batch number and
+    how many codes it holds, never a code."""
+    _require_manager(actor, poll)
+    if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_CODES:
+        raise ValidationError(
+            {
+                "count": [
+                    ValidationError(
+                        _("Indique cuántos códigos generar: entre 1 y %(max)d."),
+                        code="invalid_count",
+                        params={"max": MAX_CODES},
+                    )
+                ]
+            }
+        )
+    with transaction.atomic():
+        locked = _locked(poll)
+        if locked.eligibility != Eligibility.CODES:
+            raise ValidationError(
+                _("Esta votación no usa códigos de votación."), code="not_codes_poll"
+            )
+        if locked.status not in (PollStatus.DRAFT, PollStatus.OPEN):
+            raise ValidationError(
+                _("Solo se generan códigos con la votación en borrador o abierta."),
+                code="bad_status",
+            )
+        last = VotingCode.objects.filter(poll=locked).order_by("-batch").first()
+        batch = (last.batch if last else 0) + 1
+        plain: dict[str, str] = {}
+        # 60-bit codes practically never collide; the set only guards the batch itself
+        # (the unique constraint guards the poll).
+        while len(plain) < count:
+            compact = voting_codes.new_compact()
+            plain[voting_codes.code_hash(locked.salt, compact)] = voting_codes.grouped(compact)
+        VotingCode.objects.bulk_create(
+            VotingCode(poll=locked, code_hash=digest, batch=batch) for digest in plain
+        )
+        _audit(locked, PollAuditAction.CODES, actor, batch=batch, count=count)
+    return IssuedCodes(batch=batch, codes=list(plain.values()))
+
+
+def codes_void(*, poll: Poll, batch: int, actor: User | None) -> int:
+    """Void the codes of a batch (a lost sheet); returns how many were still live.
+
+    Ballots already cast with them stay counted: nothing links a code to its ballot, and
+    the vote was legitimate when cast."""
+    _require_manager(actor, poll)
+    with transaction.atomic():
+        locked = _locked(poll)
+        rows = VotingCode.objects.filter(poll=locked, batch=batch)
+        if not rows.exists():
+            raise ValidationError(
+                {"batch": [ValidationError(_("No existe ese lote de códigos."), code="no_batch")]}
+            )
+        voided = rows.filter(void=False).update(void=True)
+        _audit(locked, PollAuditAction.VOID_CODES, actor, batch=batch, count=voided)
+    return voided
+
+
+def _invalid_code() -> ValidationError:
+    return ValidationError(
+        _("El código no es válido para esta votación. Revise que lo copió bien."),
+        code="invalid_code",
+        params={"field": "code"},
+    )
+
+
+def code_lookup(poll: Poll, raw: str) -> VotingCode:
+    """The live (not voided) code of this poll that ``raw`` names, or ``invalid_code``.
+    A code of another poll, a voided one, an unknown one and a malformed one are the
+    same error on purpose: the answer must not help anyone guess."""
+    compact = voting_codes.normalise(raw or "")
+    if compact is None or poll.eligibility != Eligibility.CODES:
+        raise _invalid_code()
+    found = VotingCode.objects.filter(
+        poll=poll, code_hash=voting_codes.code_hash(poll.salt, compact), void=False
+    ).first()
+    if found is None:
+        raise _invalid_code()
+    return found
+
+
+def code_voter_key(code: VotingCode) -> str:
+    return f"c:{code.pk}"
+
+
+def ballot_cast_with_code(*, poll: Poll, code: str, content: Any, op_id: str | None = None) -> str:
+    """Cast a ballot spending a one-time code; returns the receipt code.
+
+    The code is checked under the poll's row lock, in the ballot's transaction, so a
+    batch voided meanwhile cannot slip through; two submissions of one code race on the
+    participation's unique constraint and one gets ``already_voted``."""
+    with transaction.atomic():
+        locked = _locked(poll)
+        found = code_lookup(locked, code)
+        return ballot_cast(
+            poll=locked, voter_key=code_voter_key(found), content=content, op_id=op_id
+        )
+
+
+def user_voter_key(user: User) -> str:
+    return f"u:{user.pk}"
+
+
+def ballot_cast_as_citizen(
+    *, poll: Poll, user: User, content: Any, op_id: str | None = None
+) -> str:
+    """Cast a ballot in a poll open to the entity's registered citizens; returns the
+    receipt code. Anyone else gets ``PermissionDenied``."""
+    if poll.eligibility != Eligibility.ENTITY:
+        raise PermissionDenied(_("Esta votación no se vota con una cuenta de la entidad."))
+    if not user.is_authenticated or Role.CITIZEN not in user_roles_in(user, poll.entity):
+        raise PermissionDenied(
+            _("Solo la ciudadanía registrada en %(entity)s puede votar aquí.")
+            % {"entity": poll.entity.name}
+        )
+    return ballot_cast(poll=poll, voter_key=user_voter_key(user), content=content, op_id=op_id)

@@ -13,7 +13,19 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from . import approval, borda, budget, consensus, irv, pabulib, points, schulze, score, single
+from . import (
+    approval,
+    borda,
+    budget,
+    consensus,
+    irv,
+    open_answer,
+    pabulib,
+    points,
+    schulze,
+    score,
+    single,
+)
 from .base import BallotError, Result, Step
 from .explain import explain, render_step
 
@@ -42,6 +54,7 @@ METHODS: dict[str, Method] = {
         "points": points,
         "budget": budget,
         "consensus": consensus,
+        "open": open_answer,
     }.items()
 }
 

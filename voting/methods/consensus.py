@@ -18,6 +18,11 @@ Consensus view, for statements with at least ``min_votes`` votes:
   statement order.
 
 Ratios are compared as exact fractions so the ordering never depends on rounding.
+
+Growing statement lists: with ``allow_submissions`` participants propose statements while
+the poll is open, and each approved one is appended as a new option (``voting.moderation``).
+Ballots cast before it simply have no vote on it — a ballot covers any subset of the
+statements — so each statement's ratios are over the people who voted on it.
 """
 
 from __future__ import annotations
@@ -76,7 +81,12 @@ def tally(
     min_votes: int = 5,
     agree_threshold: Fraction = Fraction(3, 5),
     divisive_threshold: Fraction = Fraction(3, 10),
+    allow_submissions: bool = False,
 ) -> ConsensusResult:
+    # ``allow_submissions`` does not change the count; it is checked here because a
+    # tally of no ballots is the poll's configuration check (see ``voting.services``).
+    if not isinstance(allow_submissions, bool):
+        raise BallotError("invalid_parameter", "allow_submissions", value=allow_submissions)
     statements = check_options(statements)
     order = {s: i for i, s in enumerate(statements)}
     counts = {s: StatementCounts() for s in statements}

@@ -233,6 +233,23 @@ def _templates() -> dict[str, Callable[[dict[str, Any]], str]]:
             % p
         ),
         "no_consensus": lambda p: _("Ninguna afirmación alcanza el consenso."),
+        "open_answers_limit": lambda p: (
+            ngettext(
+                "Cada participante podía enviar hasta %(max_answers)s respuesta.",
+                "Cada participante podía enviar hasta %(max_answers)s respuestas.",
+                p["_max_answers"],
+            )
+            % p
+        ),
+        "open_answers": lambda p: (
+            ngettext(
+                "Se publicó %(answers)s respuesta, aprobada en moderación.",
+                "Se publicaron %(answers)s respuestas, aprobadas en moderación.",
+                p["_answers"],
+            )
+            % p
+        ),
+        "no_answers": lambda p: _("No se publicó ninguna respuesta."),
     }
 
 

@@ -3,9 +3,11 @@
    or its error) in a polite live region. Buttons that do not apply to the current
    state carry aria-disabled, so they stay focusable and focus never vanishes. The
    canvas of the current activity (or the one chosen) is shown with its moderation
-   tools (canvas.js). */
+   tools (canvas.js). Poll activities get their controls (open, close, publish), the
+   turnout and the live results chart (poll-chart.js). */
 
 import { CanvasView } from "./canvas.js";
+import { renderPollChart } from "./poll-chart.js";
 import {
   cloneTemplate,
   connectPage,
@@ -72,6 +74,26 @@ function syncMethodologyField() {
 if (kindSelect) kindSelect.addEventListener("change", syncMethodologyField);
 syncMethodologyField();
 
+// The poll fields only matter for polls, and each method's settings for that method.
+// Without JS they all stay visible and the server ignores what does not apply.
+const pollFields = $("act-poll-fields");
+const pollMethod = $("act-poll-method");
+function syncPollFields() {
+  if (!kindSelect || !pollFields || !pollMethod) return;
+  setHidden(pollFields, kindSelect.value !== "poll");
+  const method = pollMethod.value;
+  for (const block of pollFields.querySelectorAll("[data-poll-method]")) {
+    setHidden(block, block.dataset.pollMethod !== method);
+  }
+  for (const hint of pollFields.querySelectorAll(".poll-method-hints [data-method]")) {
+    setHidden(hint, hint.dataset.method !== method);
+  }
+  setHidden($("act-poll-options-field"), method === "open");
+}
+if (kindSelect) kindSelect.addEventListener("change", syncPollFields);
+if (pollMethod) pollMethod.addEventListener("change", syncPollFields);
+syncPollFields();
+
 const countdown = new Countdown({
   client,
   element: el.timer,
@@ -92,6 +114,18 @@ const ENABLED = {
   "input.unlock": (s) => OPEN.has(s.status) && s.input_locked,
   "results.hide": (s) => OPEN.has(s.status) && !s.results_hidden,
   "results.reveal": (s) => OPEN.has(s.status) && s.results_hidden,
+};
+
+/** Which poll command applies in which poll status (draft → open → closed → published). */
+const POLL_ENABLED = {
+  "poll.open": (poll) => poll.status === "draft",
+  "poll.close": (poll) => poll.status === "open",
+  "poll.publish": (poll) => poll.status === "closed",
+};
+const POLL_ACTION = {
+  "poll.open": "pollOpenAction",
+  "poll.close": "pollCloseAction",
+  "poll.publish": "pollPublishAction",
 };
 
 function setDisabled(button, disabled) {
@@ -172,7 +206,55 @@ function render() {
   renderPeople(state, ended);
   renderQuestions(state, ended);
   renderCanvas(state);
+  renderPolls(state, ended);
   countdown.render();
+}
+
+const pollSection = $("console-polls");
+const pollList = $("poll-list");
+const pollTitle = $("console-polls-title");
+
+function pollStatusLabel(poll) {
+  return t[`pollStatus${poll.status.charAt(0).toUpperCase()}${poll.status.slice(1)}`] || poll.status;
+}
+
+function renderPolls(state, ended) {
+  const current = state.session.current_activity_id;
+  const polls = state.agenda
+    .filter((a) => a.kind === "poll" && state.polls.has(a.id))
+    .map((a) => ({ activity: a, poll: state.polls.get(a.id) }));
+  setHidden(pollSection, polls.length === 0);
+  keepingFocus(pollList, pollTitle, () =>
+    syncList(pollList, polls, {
+      key: (p) => p.activity.id,
+      create: () => cloneTemplate("tpl-poll-card"),
+      update: (node, { activity, poll }) => {
+        const title = poll.title || activity.title;
+        setText(node.querySelector(".poll-card-title"), title);
+        const status = node.querySelector(".poll-status");
+        setText(status, pollStatusLabel(poll));
+        status.dataset.status = poll.status;
+        setText(node.querySelector(".poll-method"), t[`method${poll.method.charAt(0).toUpperCase()}${poll.method.slice(1)}`] || poll.method);
+        const rule = String(poll.results_visibility || "").replace(/_/g, "");
+        const ruleLabel = t[`visibility${rule.charAt(0).toUpperCase()}${rule.slice(1)}`] || poll.results_visibility;
+        setText(node.querySelector(".poll-visibility"), fill(t.pollVisibility, { rule: ruleLabel }));
+        const isCurrent = activity.id === current;
+        setHidden(node.querySelector(".poll-current"), !isCurrent);
+        node.classList.toggle("is-current", isCurrent);
+        for (const context of node.querySelectorAll(".poll-context")) setText(context, ` (${title})`);
+        for (const button of node.querySelectorAll("[data-poll-command]")) {
+          button.dataset.activityId = String(activity.id);
+          button.dataset.title = title;
+          setDisabled(button, ended || !POLL_ENABLED[button.dataset.pollCommand](poll));
+        }
+        const link = node.querySelector(".poll-results-link");
+        const href = fill(pollSection.dataset.pollResultsUrl, { id: poll.id });
+        if (link.getAttribute("href") !== href) link.setAttribute("href", href);
+        // Facilitators always receive the counts, whatever the public may see.
+        renderPollChart(node.querySelector(".poll-chart-slot"), poll, t);
+      },
+    }),
+  );
 }
 
 function renderCanvas(state) {
@@ -324,6 +406,13 @@ document.addEventListener("click", (event) => {
     if (!window.confirm(fill(t.confirmRemove, { name }))) return;
     run(fill(t.removeAction, { name }), "participant.remove", {
       participant_id: Number(button.dataset.participantId),
+    });
+  } else if (button.dataset.pollCommand) {
+    const type = button.dataset.pollCommand;
+    const title = button.dataset.title;
+    if (type === "poll.close" && !window.confirm(fill(t.pollConfirmClose, { title }))) return;
+    run(fill(t[POLL_ACTION[type]], { title }), type, {
+      activity_id: Number(button.dataset.activityId),
     });
   } else if (button.dataset.moderate) {
     const status = button.dataset.moderate;

@@ -1,7 +1,8 @@
 /* The participant screen: follows the facilitator (current activity, countdown,
-   notices), the Q&A (ask, upvote) and canvases (canvas.js). Focus is never moved on
-   updates; activity changes are announced in a polite live region. */
+   notices), the Q&A (ask, upvote), canvases (canvas.js) and polls (ballot.js). Focus is
+   never moved on updates; activity changes are announced in a polite live region. */
 
+import { mountBallot } from "./ballot.js";
 import { CanvasView } from "./canvas.js";
 import {
   cloneTemplate,
@@ -37,6 +38,7 @@ const el = {
   after: $("live-after"),
   timer: $("live-timer"),
   timerValue: $("live-timer-value"),
+  ballot: $("ballot"),
 };
 
 const canvas = new CanvasView({
@@ -54,6 +56,7 @@ const countdown = new Countdown({
 });
 
 let shownActivityId; // undefined until the first render
+let ballot = null; // {activityId, pollId, view} while a poll is on screen
 let shownBody = null;
 let asking = false;
 
@@ -114,11 +117,13 @@ function renderActivity(state) {
   setText(el.kind, activity ? kindLabel(activity, t) : "");
   let message = "";
   let body = "";
+  const hasPoll = Boolean(activity && activity.kind === "poll" && state.polls.has(activity.id));
   if (!activity) message = t.noActivity;
   else if (activity.kind === "slide" || activity.kind === "qa") body = activity.body_html || "";
   else if (activity.kind === "break") message = t.break;
   else if (activity.kind === "canvas" && canvas.has(activity.id)) body = activity.body_html || "";
-  else message = t.comingSoon; // poll: not in this release yet
+  else if (hasPoll) body = activity.body_html || "";
+  else message = t.comingSoon; // a poll the server has not described (yet)
   if (body !== shownBody) {
     // body_html is sanitised on the server (an allow-list of tags, no scripts).
     el.body.innerHTML = body;
@@ -129,11 +134,48 @@ function renderActivity(state) {
   setHidden(el.message, !message);
   const showCanvas = Boolean(activity && activity.kind === "canvas" && !client.terminal);
   canvas.setActivity(showCanvas && canvas.has(activity.id) ? activity.id : null);
+  renderBallot(state, activity);
   if (shownActivityId !== undefined && id !== shownActivityId && activity) {
     announce(fill(t.activityNow, { title: activity.title }));
     setText(el.feedback, "");
   }
   shownActivityId = id;
+}
+
+/** Why the ballot cannot take input now ("" when it can). */
+function ballotLock(state) {
+  if (client.terminal) return t.statusEnded || "";
+  if (state.session.status === "scheduled") return t.statusScheduled || "";
+  if (state.session.status === "paused") return t.statusPaused || "";
+  if (state.session.status === "ended") return t.statusEnded || "";
+  if (state.session.input_locked) return t.inputLocked || "";
+  return "";
+}
+
+/** Mount, update or unmount the ballot. It is updated in place (never rebuilt on a
+    results event), so choices in progress and focus survive. */
+function renderBallot(state, activity) {
+  const poll =
+    activity && activity.kind === "poll" && !client.terminal ? state.polls.get(activity.id) : null;
+  if (ballot && (!poll || ballot.activityId !== activity.id || ballot.pollId !== poll.id)) {
+    ballot.view.destroy();
+    ballot = null;
+  }
+  setHidden(el.ballot, !poll);
+  if (!poll) return;
+  const locked = ballotLock(state);
+  if (!ballot) {
+    const activityId = activity.id;
+    const view = mountBallot(el.ballot, poll, {
+      messages: t,
+      submit: (choice, { receipt = null } = {}) => client.votePoll(activityId, choice, receipt),
+      submitText: (text) => client.send("poll.submit", { activity_id: activityId, text }),
+      announce,
+      describeError: (error) => client.describeError(error),
+    });
+    ballot = { activityId, pollId: poll.id, view };
+  }
+  ballot.view.update(poll, { locked });
 }
 
 function visibleQuestions(state, activity) {

@@ -1,8 +1,9 @@
 /* The projector view: join code and QR (server-rendered), how many people are
-   connected, the current activity and the countdown; a canvas read-only and big.
-   No controls. */
+   connected, the current activity and the countdown; a canvas read-only and big; a
+   poll's turnout and, when the public may see them, its live results. No controls. */
 
 import { CanvasView } from "./canvas.js";
+import { renderPollChart } from "./poll-chart.js";
 import {
   connectPage,
   Countdown,
@@ -29,6 +30,9 @@ const el = {
   questions: $("projector-questions"),
   timer: $("projector-timer"),
   timerValue: $("projector-timer-value"),
+  poll: $("projector-poll"),
+  pollHow: $("projector-poll-how"),
+  pollChart: $("projector-poll-chart"),
 };
 
 const canvas = new CanvasView({
@@ -64,14 +68,16 @@ function render() {
   root.dataset.status = status;
 
   const activity = state.agenda.find((a) => a.id === session.current_activity_id) || null;
-  setText(el.title, activity ? activity.title : t.noActivity);
+  const poll = activity && activity.kind === "poll" && !client.terminal ? state.polls.get(activity.id) : null;
+  setText(el.title, activity ? (poll && poll.title) || activity.title : t.noActivity);
   setText(el.kind, activity ? kindLabel(activity, t) : "");
   let html = "";
   let message = "";
   if (activity && (activity.kind === "slide" || activity.kind === "qa")) html = activity.body_html || "";
   else if (activity && activity.kind === "break") message = t.break;
   else if (activity && activity.kind === "canvas" && canvas.has(activity.id)) message = "";
-  else if (activity) message = t.comingSoon; // poll: not in this release yet
+  else if (activity && activity.kind === "poll" && state.polls.has(activity.id)) message = "";
+  else if (activity) message = t.comingSoon;
   const key = `${html}\u0000${message}`;
   if (key !== shownBody) {
     // body_html is sanitised on the server (allow-listed tags only).
@@ -84,6 +90,8 @@ function render() {
     activity && activity.kind === "canvas" && !client.terminal && canvas.has(activity.id) ? activity.id : null;
   root.classList.toggle("has-canvas", canvasId !== null);
   canvas.setActivity(canvasId);
+
+  renderPoll(poll);
 
   const isQa = Boolean(activity && activity.kind === "qa");
   const questions = isQa
@@ -109,6 +117,19 @@ function render() {
     },
   });
   countdown.render();
+}
+
+function renderPoll(poll) {
+  setHidden(el.poll, !poll);
+  if (!poll) return;
+  const status = String(poll.status || "");
+  const how = t[`pollHow${status.charAt(0).toUpperCase()}${status.slice(1)}`] || "";
+  setText(el.pollHow, fill(how, { code: root.dataset.code }));
+  // The projector connects as a facilitator and so receives the counts always; the
+  // room sees them only when the poll's rule shows them to the public.
+  const rule = String(poll.results_visibility || "").replace(/_/g, "");
+  const hiddenText = t[`pollHidden${rule.charAt(0).toUpperCase()}${rule.slice(1)}`] || t.pollHidden;
+  renderPollChart(el.pollChart, poll, t, { showCounts: Boolean(poll.results_visible), hiddenText });
 }
 
 client.on("snapshot", render);

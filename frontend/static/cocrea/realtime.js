@@ -163,7 +163,7 @@ export class CommandError extends Error {
  * The state is in client.state: {you, session, agenda, questions (Map), presence,
  * canvases (Map activity id → CanvasModel), polls (Map activity id → poll as in the
  * snapshot's "polls": {id, activity_id, method, options, settings, status, voted,
- * ballots, results_visible, counts, result?})}. votePoll() sends a poll.vote.
+ * ballots, results_visible, counts, result?, submissions?})}. votePoll() sends a poll.vote.
  */
 export class RealtimeClient extends EventTarget {
   constructor({ code, status = null, messages = {}, url = null } = {}) {
@@ -624,6 +624,31 @@ export class RealtimeClient extends EventTarget {
         if ("result" in data) poll.result = data.result ?? null;
         break;
       }
+      case "poll.submission": {
+        // A statement or open answer: upsert it; others' rejected ones leave the screen.
+        // An approved statement also becomes a ballot option (`option`).
+        const poll = state.polls.get(data.activity_id);
+        const submission = data.submission;
+        if (!poll || !submission) break;
+        const list = Array.isArray(poll.submissions) ? poll.submissions : [];
+        const index = list.findIndex((s) => s.id === submission.id);
+        const mine = submission.mine ?? (index >= 0 && Boolean(list[index].mine));
+        if (submission.status === "rejected" && !mine) {
+          if (index >= 0) list.splice(index, 1);
+        } else if (index >= 0) {
+          list[index] = { ...list[index], ...submission };
+        } else {
+          list.push({ ...submission });
+        }
+        poll.submissions = list;
+        if (data.option && data.option.key !== undefined) {
+          const options = Array.isArray(poll.options) ? poll.options : [];
+          if (!options.some((o) => o.key === data.option.key)) {
+            poll.options = [...options, { cost: null, ...data.option }];
+          }
+        }
+        break;
+      }
       default: // "hidden" and anything newer than this client: only the seq matters
         break;
     }
@@ -633,9 +658,13 @@ export class RealtimeClient extends EventTarget {
   }
 
   /** Vote in the poll of `activityId`. Resolves with the ack's result ({seq, poll_id,
-      receipt}); the receipt is only ever in this answer, so the caller must show it. */
-  votePoll(activityId, ballot) {
-    return this.send("poll.vote", { activity_id: activityId, ballot }).then((result) => {
+      receipt}); the receipt is only ever in this answer, so the caller must show it.
+      With `receipt` (the voter's current receipt code) the ballot replaces their vote,
+      in polls with allow_change: the result then has the new receipt and changed: true. */
+  votePoll(activityId, ballot, receipt = null) {
+    const data = { activity_id: activityId, ballot };
+    if (receipt) data.receipt = receipt;
+    return this.send("poll.vote", data).then((result) => {
       const poll = this.state?.polls?.get(activityId);
       if (poll) poll.voted = true;
       return result;

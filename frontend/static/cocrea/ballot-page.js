@@ -1,0 +1,101 @@
+/* The ballot page outside a live session (/votaciones/<id>/votar/).
+
+   - Code step: a printed card's QR opens this page with the code in the URL fragment
+     (#codigo=…), which never reaches the server or its logs; we copy it into the code
+     field and drop it from the address bar and history.
+   - Ballot step: ballot.js draws the ballot; we send it with fetch (JSON + CSRF
+     header). One op_id per page: a retry after a lost answer gets the same receipt
+     instead of a second vote. For code polls the code travels again with the ballot
+     and the server re-checks it in the ballot's transaction. */
+
+import { mountBallot } from "./ballot.js";
+import { readMessages } from "./realtime.js";
+
+const $ = (id) => document.getElementById(id);
+
+function prefillCode() {
+  const input = $("voting-code");
+  const match = /^#codigo=([^&]+)/.exec(window.location.hash);
+  if (!input || !match) return;
+  if (!input.value) input.value = decodeURIComponent(match[1]);
+  window.history.replaceState(null, "", window.location.pathname + window.location.search);
+}
+
+function newOpId() {
+  if (window.crypto?.randomUUID) return window.crypto.randomUUID();
+  // randomUUID needs a secure context; plain-HTTP private networks still get 128 bits.
+  const bytes = window.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function readJson(id) {
+  const element = $(id);
+  return element ? JSON.parse(element.textContent) : null;
+}
+
+function mountPage(root) {
+  const t = readMessages();
+  const poll = readJson("ballot-poll");
+  const code = readJson("ballot-code");
+  const csrf = root.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
+  const announcer = $("ballot-announcer");
+  // A change of vote is another operation than the vote it replaces: it gets its own
+  // op_id (a retry of the vote must not be answered with the change's receipt).
+  let opId = newOpId();
+
+  const announce = (text) => {
+    // Clear first so the same sentence twice is announced twice.
+    announcer.textContent = "";
+    window.setTimeout(() => {
+      announcer.textContent = text;
+    }, 50);
+  };
+
+  let changeOf = null; // the receipt the current op_id is changing, if any
+  const submit = async (ballot, { receipt = null } = {}) => {
+    if (receipt && receipt !== changeOf) {
+      // New change, new op_id; a retry of the same change (same receipt) keeps it.
+      changeOf = receipt;
+      opId = newOpId();
+    }
+    const body = { ballot, op_id: opId };
+    if (code) body.code = code;
+    if (receipt) body.receipt = receipt;
+    let response;
+    try {
+      response = await fetch(root.dataset.submitUrl, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {
+          "Content-Type": "application/json",
+          Accept: "application/json",
+          "X-CSRFToken": csrf,
+        },
+        body: JSON.stringify(body),
+      });
+    } catch {
+      throw { code: "network", field: null, message: t.submitNetwork };
+    }
+    let data = null;
+    try {
+      data = await response.json();
+    } catch {
+      data = null;
+    }
+    if (response.ok && data && data.receipt) {
+      return { receipt: data.receipt, changed: Boolean(data.changed) };
+    }
+    throw (data && data.error) || { code: "error", field: null, message: t.submitGeneric };
+  };
+
+  const container = $("ballot-container");
+  container.replaceChildren();
+  mountBallot(container, poll, { messages: t, submit, announce });
+  // After the code step this page is the answer to the person's action: take them to
+  // the ballot rather than to the top of the site's header.
+  if (code) $("ballot-title")?.focus();
+}
+
+prefillCode();
+const root = $("ballot-root");
+if (root) mountPage(root);
