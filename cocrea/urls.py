@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("", include("canvases.urls")),
     path("", include("voting.urls")),
+    path("", include("cocrea.policy.urls")),
     path("", include("frontend.live_urls")),
     path("", include("frontend.urls")),
 ]
