@@ -35,3 +35,26 @@ def test_demo_loads_once_and_reruns_change_nothing(client, capsys):
     assert client.login(email=OFFICIAL_EMAIL, password=DEMO_PASSWORD)
     process = Process.objects.get()
     assert client.get(f"/procesos/{process.slug}/").status_code == 200
+
+
+def test_demo_has_a_finished_workshop_to_build_policy_from():
+    from canvases.models import CanvasNote
+    from cocrea.demo import WORKSHOP_BALLOTS, WORKSHOP_NOTES, WORKSHOP_TITLE
+    from sessions.models import LiveSession, Question, SessionStatus
+    from voting.models import Participation, Poll, PollStatus
+
+    call_command("load_demo")
+    call_command("load_demo")
+    session = LiveSession.objects.get(title=WORKSHOP_TITLE)
+    assert session.status == SessionStatus.ENDED
+    assert session.level.code == "colaborar"
+    notes = CanvasNote.objects.filter(canvas__activity__session=session, deleted=False)
+    assert sorted(n.text for n in notes) == sorted(text for _who, text in WORKSHOP_NOTES)
+    assert {n.key for n in notes if n.cluster == "transparencia"} == {"demo-note-0", "demo-note-5"}
+    dots = notes.first().canvas.dots
+    assert sum(d.get("demo-note-0", 0) for d in dots.values()) == 6
+    assert Question.objects.filter(activity__session=session, status="approved").count() == 1
+    poll = Poll.objects.get(activity__session=session)
+    assert poll.status == PollStatus.PUBLISHED
+    assert poll.ballots.count() == Participation.objects.filter(poll=poll).count()
+    assert poll.ballots.count() == len(WORKSHOP_BALLOTS)
