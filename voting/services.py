@@ -589,11 +589,9 @@ def user_voter_key(user: User) -> str:
     return f"u:{user.pk}"
 
 
-def ballot_cast_as_citizen(
-    *, poll: Poll, user: User, content: Any, op_id: str | None = None
-) -> str:
-    """Cast a ballot in a poll open to the entity's registered citizens; returns the
-    receipt code. Anyone else gets ``PermissionDenied``."""
+def _citizen_key(poll: Poll, user: User) -> str:
+    """The voter key of a citizen of the poll's entity; anyone else gets
+    ``PermissionDenied``."""
     if poll.eligibility != Eligibility.ENTITY:
         raise PermissionDenied(_("Esta votación no se vota con una cuenta de la entidad."))
     if not user.is_authenticated or Role.CITIZEN not in user_roles_in(user, poll.entity):
@@ -601,4 +599,41 @@ def ballot_cast_as_citizen(
             _("Solo la ciudadanía registrada en %(entity)s puede votar aquí.")
             % {"entity": poll.entity.name}
         )
-    return ballot_cast(poll=poll, voter_key=user_voter_key(user), content=content, op_id=op_id)
+    return user_voter_key(user)
+
+
+def ballot_change_with_code(
+    *, poll: Poll, code: str, receipt_code: str, content: Any, op_id: str | None = None
+) -> str:
+    """Replace the ballot a voting code cast, proving it with the receipt; the code is
+    checked under the poll's row lock, as when casting."""
+    with transaction.atomic():
+        locked = _locked(poll)
+        voter_key = code_voter_key(code_lookup(locked, code))
+        return ballot_change(
+            poll=locked,
+            voter_key=voter_key,
+            receipt_code=receipt_code,
+            content=content,
+            op_id=op_id,
+        )
+
+
+def ballot_change_as_citizen(
+    *, poll: Poll, user: User, receipt_code: str, content: Any, op_id: str | None = None
+) -> str:
+    return ballot_change(
+        poll=poll,
+        voter_key=_citizen_key(poll, user),
+        receipt_code=receipt_code,
+        content=content,
+        op_id=op_id,
+    )
+
+
+def ballot_cast_as_citizen(
+    *, poll: Poll, user: User, content: Any, op_id: str | None = None
+) -> str:
+    """Cast a ballot in a poll open to the entity's registered citizens; returns the
+    receipt code. Anyone else gets ``PermissionDenied``."""
+    return ballot_cast(poll=poll, voter_key=_citizen_key(poll, user), content=content, op_id=op_id)

@@ -276,32 +276,19 @@ def _validation_error(exc: ValidationError) -> JsonResponse:
 RECEIPT_ERRORS = {"change_not_allowed", "bad_receipt", "not_voted"}
 
 
-def _voter_key(request: HttpRequest, poll: Poll, code: str) -> str:
-    """Whose ballot a change replaces: the voting code's (checked like a cast's) or the
-    signed-in citizen's. Raises ``ValidationError`` or ``PermissionDenied``."""
-    if poll.eligibility == Eligibility.CODES:
-        return services.code_voter_key(services.code_lookup(poll, code))
-    if not selectors.is_entity_citizen(request.user, poll.entity):
-        raise PermissionDenied(
-            _("Solo la ciudadanía registrada en %(entity)s puede votar aquí.")
-            % {"entity": poll.entity.name}
-        )
-    return services.user_voter_key(request.user)
-
-
 def _submit(
     request: HttpRequest, poll: Poll, body: dict[str, Any], op_id: str | None, receipt: str | None
 ) -> str:
     """Cast (or, with ``receipt``, change) the ballot in ``body``; returns the receipt."""
     raw_code = body.get("code")
     code = raw_code if isinstance(raw_code, str) else ""
+    if receipt is not None and poll.eligibility == Eligibility.CODES:
+        return services.ballot_change_with_code(
+            poll=poll, code=code, receipt_code=receipt, content=body["ballot"], op_id=op_id
+        )
     if receipt is not None:
-        return services.ballot_change(
-            poll=poll,
-            voter_key=_voter_key(request, poll, code),
-            receipt_code=receipt,
-            content=body["ballot"],
-            op_id=op_id,
+        return services.ballot_change_as_citizen(
+            poll=poll, user=request.user, receipt_code=receipt, content=body["ballot"], op_id=op_id
         )
     if poll.eligibility == Eligibility.CODES:
         return services.ballot_cast_with_code(

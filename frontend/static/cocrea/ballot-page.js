@@ -4,9 +4,11 @@
      (#codigo=…), which never reaches the server or its logs; we copy it into the code
      field and drop it from the address bar and history.
    - Ballot step: ballot.js draws the ballot; we send it with fetch (JSON + CSRF
-     header). One op_id per page: a retry after a lost answer gets the same receipt
-     instead of a second vote. For code polls the code travels again with the ballot
-     and the server re-checks it in the ballot's transaction. */
+     header). One op_id until the server answers: a retry after a lost answer gets
+     the same receipt instead of a second vote. For code polls the code travels again
+     with the ballot and the server re-checks it in the ballot's transaction.
+   - Changing the vote (polls with allow_change): ballot.js passes {receipt}, sent as
+     "receipt" with the ballot (and the code); the answer is the new receipt. */
 
 import { mountBallot } from "./ballot.js";
 import { readMessages } from "./realtime.js";
@@ -39,8 +41,9 @@ function mountPage(root) {
   const code = readJson("ballot-code");
   const csrf = root.querySelector("input[name=csrfmiddlewaretoken]")?.value || "";
   const announcer = $("ballot-announcer");
-  // A change of vote is another operation than the vote it replaces: it gets its own
-  // op_id (a retry of the vote must not be answered with the change's receipt).
+  // One op_id per operation: kept while its answer is unknown (a retry after a lost
+  // answer gets the same receipt), replaced once the server has answered, so a change
+  // of vote after the vote (or a second change) is not taken for a retry of it.
   let opId = newOpId();
 
   const announce = (text) => {
@@ -51,13 +54,7 @@ function mountPage(root) {
     }, 50);
   };
 
-  let changeOf = null; // the receipt the current op_id is changing, if any
   const submit = async (ballot, { receipt = null } = {}) => {
-    if (receipt && receipt !== changeOf) {
-      // New change, new op_id; a retry of the same change (same receipt) keeps it.
-      changeOf = receipt;
-      opId = newOpId();
-    }
     const body = { ballot, op_id: opId };
     if (code) body.code = code;
     if (receipt) body.receipt = receipt;
@@ -82,6 +79,8 @@ function mountPage(root) {
     } catch {
       data = null;
     }
+    // A JSON answer is the server's word on this op_id: the next submission is new.
+    if (data) opId = newOpId();
     if (response.ok && data && data.receipt) {
       return { receipt: data.receipt, changed: Boolean(data.changed) };
     }

@@ -1038,8 +1038,12 @@ class Ballot {
         h("p", { className: "field-hint", text: this.m("blChangeOffer") }),
       );
     }
+    // Redrawn under the person's focus (e.g. the poll closed and the change offer went
+    // away): keep them in this section instead of dropping focus to the page.
+    const hadFocus = this.doneArea.contains(document.activeElement);
     this.doneArea.replaceChildren(section);
     this.doneHeading = heading;
+    if (hadFocus) heading.focus({ preventScroll: true });
   }
 
   async copy(input, status) {
