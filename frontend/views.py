@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from cocrea.accounts.rules import can_facilitate
+from cocrea.policy.selectors.overview import policy_overview
 from cocrea.toolkit import selectors as toolkit
 from cocrea.toolkit.canvas import canvas_preview
 from cocrea.toolkit.countries import COUNTRIES
@@ -144,6 +145,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": process_rules.can_edit_process(request.user, process),
             "can_facilitate": facilitator,
             "live_sessions": live_selectors.sessions_of_process(process) if facilitator else [],
+            "policy": policy_overview(process, request.user),
         },
     )
 
