@@ -68,9 +68,28 @@ def _templates() -> dict[str, Callable[[dict[str, Any]], str]]:
             % p
         ),
         "no_votes": lambda p: _("No hay votos: no hay resultado."),
-        "option_votes": lambda p: _("%(option)s: %(votes)s votos (%(share)s %%).") % p,
-        "option_approvals": lambda p: _("%(option)s: %(votes)s aprobaciones (%(share)s %%).") % p,
-        "option_points": lambda p: _("%(option)s: %(points)s puntos.") % p,
+        "option_votes": lambda p: (
+            ngettext(
+                "%(option)s: %(votes)s voto (%(share)s %%).",
+                "%(option)s: %(votes)s votos (%(share)s %%).",
+                p["_votes"],
+            )
+            % p
+        ),
+        "option_approvals": lambda p: (
+            ngettext(
+                "%(option)s: %(votes)s aprobación (%(share)s %%).",
+                "%(option)s: %(votes)s aprobaciones (%(share)s %%).",
+                p["_votes"],
+            )
+            % p
+        ),
+        "option_points": lambda p: (
+            ngettext(
+                "%(option)s: %(points)s punto.", "%(option)s: %(points)s puntos.", p["_points"]
+            )
+            % p
+        ),
         "option_points_share": lambda p: (
             _("%(option)s: %(points)s puntos (%(share)s %%) de %(supporters)s participantes.") % p
         ),
@@ -107,10 +126,20 @@ def _templates() -> dict[str, Callable[[dict[str, Any]], str]]:
             % p
         ),
         "winner_plurality": lambda p: (
-            _("Gana %(option)s con %(votes)s votos, la mayor cantidad.") % p
+            ngettext(
+                "Gana %(option)s con %(votes)s voto, la mayor cantidad.",
+                "Gana %(option)s con %(votes)s votos, la mayor cantidad.",
+                p["_votes"],
+            )
+            % p
         ),
         "winner_approval": lambda p: (
-            _("Gana %(option)s con %(votes)s aprobaciones, la mayor cantidad.") % p
+            ngettext(
+                "Gana %(option)s con %(votes)s aprobación, la mayor cantidad.",
+                "Gana %(option)s con %(votes)s aprobaciones, la mayor cantidad.",
+                p["_votes"],
+            )
+            % p
         ),
         "elected": lambda p: _("Quedan elegidas: %(options)s.") % p,
         "round_counts": lambda p: (
