@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "cocrea.toolkit",
     "cocrea.realtime",
     "cocrea.policy",
+    "cocrea.assessment",
     "sessions.apps.LiveSessionsConfig",
     "canvases",
     "voting",

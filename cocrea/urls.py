@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("canvases.urls")),
     path("", include("voting.urls")),
     path("", include("cocrea.policy.urls")),
+    path("", include("cocrea.assessment.urls")),
     path("", include("frontend.live_urls")),
     path("", include("frontend.urls")),
 ]
