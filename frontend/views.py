@@ -9,7 +9,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cocrea.accounts.rules import can_facilitate
+from cocrea.accounts.rules import STAFF_ROLES, can_facilitate
+from cocrea.accounts.selectors import entities_of
 from cocrea.policy.selectors.overview import policy_overview
 from cocrea.toolkit import selectors as toolkit
 from cocrea.toolkit.canvas import canvas_preview
@@ -31,6 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "frontend/home.html",
         {
+            # The entities whose work this person manages: their self-assessment is one
+            # click from the home page.
+            "my_entities": entities_of(request.user, roles=STAFF_ROLES),
             "pillars": toolkit.pillars(),
             "levels": toolkit.levels(),
             "lineamientos": toolkit.lineamientos(),
