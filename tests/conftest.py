@@ -206,3 +206,14 @@ def redis_url() -> str:
             "throwaway Redis (scripts/with-redis.sh)."
         )
     return url
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that use the real server may be the first to start it (migrate, collect
+    static files, boot Daphne): on a loaded machine that alone can approach the default
+    per-test timeout, so they get more room. A real hang still fails."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        uses_server = {"daphne_server", "site", "demo"} & set(names)
+        if uses_server and item.get_closest_marker("timeout") is None:
+            item.add_marker(pytest.mark.timeout(300))
