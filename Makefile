@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 # production database). Narrow that run like PYTEST_ARGS, e.g. PG_TESTS=tests/sessions.
 PG_TESTS ?= -q -m "not e2e and not redis" tests/accounts tests/sessions tests/toolkit/test_api.py \
 	tests/toolkit/test_pages.py tests/test_demo.py tests/test_health.py tests/realtime tests/canvases \
-	tests/voting tests/policy tests/assessment
+	tests/voting tests/policy tests/assessment tests/privacy tests/audit tests/faults/test_db_retry.py
 
 # The embedded default (SQLite, in-memory channel layer) needs DEBUG on unless
 # SECRET_KEY and ALLOWED_HOSTS are given. Exported to every recipe: `make run`

@@ -52,6 +52,16 @@ class StrictPageNumberPagination(PageNumberPagination):
         except NotFound as exc:  # out-of-range page: keep 404, but say which parameter
             raise NotFound({self.page_query_param: [str(exc.detail)]}) from exc
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        """DRF's parameters with the bounds enforced above, so the schema tells
+        clients (and Schemathesis) that ``page_size`` over the maximum is a 400."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+        return parameters
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, InvalidPage):

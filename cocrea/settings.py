@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -79,11 +80,14 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "csp",
     "cocrea.accounts",
     "cocrea.toolkit",
     "cocrea.realtime",
     "cocrea.policy",
     "cocrea.assessment",
+    "cocrea.audit",
+    "cocrea.privacy",
     "sessions.apps.LiveSessionsConfig",
     "canvases",
     "voting",
@@ -92,6 +96,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cocrea.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cocrea.i18n.SpanishFirstLocaleMiddleware",
@@ -214,7 +219,7 @@ WHITENOISE_USE_FINDERS = _strict_bool("WHITENOISE_USE_FINDERS", default=DEBUG)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cocrea.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "cocrea.api.StrictPageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -235,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Ley 1581: days after a session ends before its participants' identities are
+# anonymised (manage.py anonymise_expired, also run at most once a day by the app). 0 = never.
+PARTICIPANT_RETENTION_DAYS = _int("PARTICIPANT_RETENTION_DAYS", default=365)
+
 # Security: on behind HTTPS by default when not debugging. ``SECURE_HTTPS=false``
 # exists for a plain-HTTP private network, where secure cookies would never be sent.
 SECURE_HTTPS = _strict_bool("SECURE_HTTPS", default=not DEBUG)
@@ -249,7 +258,43 @@ SECURE_HSTS_PRELOAD = SECURE_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django's default, stated: a page opened from ours cannot reach back through
+# window.opener (and ours cannot be scripted by the page that opened it).
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own static
+# files, so an injected <script> or inline handler never runs. The JavaScript only
+# sets element.style properties (CSSOM), which style-src does not restrict; the only
+# <style> blocks are in the PDF templates, which never reach a browser. img-src allows
+# data: URLs for QR codes and charts. cocrea.csp adds the request's own ws(s):// origin
+# to connect-src for browsers where 'self' does not cover WebSockets. The SVG canvas
+# export sets its own, stricter header, which the middleware leaves in place.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Live-session WebSockets open at once from one client address, per Daphne process;
+# the next one is closed with 4429 (docs/realtime-protocol.md). A venue's Wi-Fi puts a
+# whole workshop behind one address, so the default leaves room for a large assembly
+# while stopping one client from exhausting the process's sockets. 0 turns it off.
+WS_MAX_CONNECTIONS_PER_ADDRESS = _int("WS_MAX_CONNECTIONS_PER_ADDRESS", default=500)
+if WS_MAX_CONNECTIONS_PER_ADDRESS < 0:
+    raise ImproperlyConfigured(
+        "The environment variable WS_MAX_CONNECTIONS_PER_ADDRESS must be 0 (no limit) or "
+        "a positive whole number."
+    )
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cocrea.accounts.rules import can_facilitate
+from cocrea.privacy.services import consent_record
 from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, client_address, exceeded, hit
 from cocrea.toolkit import selectors as toolkit_selectors
 from frontend.poll_form import METHOD_CHOICES, RULE_CHOICES, parse_poll_form, service_errors
@@ -30,7 +31,7 @@ from sessions.cookies import (
 )
 from sessions.live_selectors import session_by_code
 from sessions.models import ActivityKind, LiveSession, Process, SessionStatus
-from sessions.notice import NOTICE_POINTS, NOTICE_VERSION
+from sessions.notice import NOTICE_POINTS, NOTICE_PURPOSES, NOTICE_VERSION
 from sessions.rules import belongs_to_session
 from sessions.selectors import process_by_slug
 from voting.models import ResultsVisibility
@@ -136,6 +137,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         "level": session.level,
         "notice_points": NOTICE_POINTS,
         "notice_version": NOTICE_VERSION,
+        "notice_purposes": [label for _code, label in NOTICE_PURPOSES],
         "entity": session.entity,
         "display_name": "",
         "errors": {},
@@ -154,6 +156,10 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationError as exc:
             context["errors"] = {k: " ".join(v) for k, v in exc.message_dict.items()}
             return render(request, "live/join.html", context, status=400)
+        # Proof of consent (Ley 1581): notice version, purposes, time; never the raw IP.
+        consent_record(
+            participant=participant, user=participant.user, address=client_address(request.META)
+        )
         response = HttpResponseRedirect(reverse("live:join", args=[session.code]))
         response.set_cookie(
             cookie_name(session.code),

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
 
 from cocrea.accounts.rules import STAFF_ROLES, can_facilitate
 from cocrea.accounts.selectors import entities_of
@@ -159,6 +160,10 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    # An API client asking for a malformed URL (say /api/v1/polls/abc/) gets JSON, as
+    # every other API error, not the site's HTML page.
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return render(request, "404.html", status=404)
 
 

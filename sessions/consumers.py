@@ -18,13 +18,21 @@ from typing import Any
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from canvases.models import Canvas
 from cocrea.accounts.rules import can_facilitate
 from cocrea.i18n import language_from_cookies
-from cocrea.ratelimit import CODE_ATTEMPTS, CODE_WINDOW, exceeded, hit
+from cocrea.ratelimit import (
+    CODE_ATTEMPTS,
+    CODE_WINDOW,
+    OpenConnections,
+    exceeded,
+    hit,
+    scope_address,
+)
 from cocrea.realtime.auth import user_from_cookies
 from cocrea.realtime.coalesce import coalescer_for
 from cocrea.realtime.fanout import StreamFanout, fanout_for
@@ -71,6 +79,9 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_ENDED = 4410
 CLOSE_RATE = 4429
 
+# Open sockets per client address in this process (settings.WS_MAX_CONNECTIONS_PER_ADDRESS).
+open_connections = OpenConnections()
+
 
 class SessionConsumer(AsyncWebsocketConsumer):
     session_id: int
@@ -112,9 +123,16 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.language = language_from_cookies(self.scope.get("cookies", {}))
         # Accept first: WebSocket close codes (the reason) exist only after accepting.
         await self.accept()
+        self.address = scope_address(self.scope)
+        # Before any database work: a flood of sockets from one address costs nothing.
+        if not open_connections.open(
+            self.address, self, limit=settings.WS_MAX_CONNECTIONS_PER_ADDRESS
+        ):
+            await self.close(CLOSE_RATE, "too many connections from this address")
+            return
         admission = await database_sync_to_async(_admit)(
             raw_code=self.scope["url_route"]["kwargs"]["code"],
-            address=str((self.scope.get("client") or ["unknown"])[0]),
+            address=self.address,
             cookies=self.scope.get("cookies", {}),
         )
         if admission.close_code is not None:
@@ -136,11 +154,18 @@ class SessionConsumer(AsyncWebsocketConsumer):
             schedule_presence(self.channel_layer, session.pk)
 
     async def disconnect(self, code: int) -> None:
-        if self.fanout is not None:
-            await self.fanout.unsubscribe(self.stream, self)
-            self.fanout = None
-        for group in self.joined_groups:
-            await self.channel_layer.group_discard(group, self.channel_name)
+        open_connections.close(getattr(self, "address", ""), self)
+        try:
+            if self.fanout is not None:
+                await self.fanout.unsubscribe(self.stream, self)
+            for group in self.joined_groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception:
+            # Redis is down (its subscriptions die with it anyway): the leave must still
+            # be counted below, or the participant shows as connected for ever
+            # (tests/faults/test_redis_restart.py).
+            logger.warning("leaving the channel layer failed on disconnect", exc_info=True)
+        self.fanout = None
         self.joined_groups = []
         if self.participant is not None:
             await database_sync_to_async(live.participant_disconnected)(
@@ -160,6 +185,8 @@ class SessionConsumer(AsyncWebsocketConsumer):
     # --- frames from the client -----------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if getattr(self, "actor", None) is None:
+            return  # refused at admission (closed): frames already in flight mean nothing
         with translation.override(self.language):
             await self._receive(text_data, bytes_data)
 
@@ -173,7 +200,9 @@ class SessionConsumer(AsyncWebsocketConsumer):
             return
         try:
             frame = json.loads(text_data)
-        except ValueError:
+        except (ValueError, RecursionError):
+            # RecursionError: 64 KiB of "[[[[…" nests deeper than the parser's stack;
+            # it is malformed input like any other, not a reason to drop the socket.
             frame = None
         is_drag = isinstance(frame, dict) and frame.get("type") == "canvas.drag"
         if is_drag and self.ready:

@@ -23,8 +23,10 @@ from canvases.messages import message_for
 from canvases.models import Canvas
 from canvases.services import canvas_apply, canvas_configure, canvas_create
 from cocrea.accounts.models import User
+from cocrea.audit import services as audit
 from cocrea.realtime.errors import CodedError
 from cocrea.realtime.models import ProcessedOp
+from cocrea.realtime.retry import retry_transient
 from cocrea.realtime.selectors import stream_head
 from cocrea.realtime.services import event_append
 from cocrea.toolkit.models import Methodology
@@ -289,6 +291,9 @@ def command_names() -> set[str]:
     return set(FACILITATOR_COMMANDS)
 
 
+# A lock or serialization error reruns the whole command: its op_id makes a rerun
+# that finds the first attempt committed answer as a duplicate (cocrea.realtime.retry).
+@retry_transient
 def session_command(
     *, session_id: int, actor: Actor, type: str, data: dict[str, Any], op_id: str
 ) -> tuple[dict[str, Any], bool]:
@@ -320,6 +325,9 @@ def session_command(
             # A vote's receipt is never stored here: this record outlives the poll.
             kept = {k: v for k, v in result.items() if k != "receipt"}
             ProcessedOp.objects.create(stream=stream, actor=actor.key, op_id=op_id, result=kept)
+            audit.record_session_command(
+                session=session, role=actor.role, user_id=actor.user_id, type=type, data=data
+            )
     except IntegrityError:
         # The same op_id raced in on another connection and won: answer as it did.
         stored = ProcessedOp.objects.filter(stream=stream, actor=actor.key, op_id=op_id).first()

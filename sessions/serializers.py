@@ -29,7 +29,10 @@ class ProcessSerializer(serializers.ModelSerializer):
     entity = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     entity_name = serializers.CharField(source="entity.name", read_only=True)
     primary_pillar = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    secondary_pillar = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # allow_null: a process may have no second pillar, and the schema must say so.
+    secondary_pillar = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     lineamientos = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     stages = StageSerializer(many=True, read_only=True)
 

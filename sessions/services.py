@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.models import Entity, User
+from cocrea.audit import services as audit
 from cocrea.toolkit.models import Level, Lineamiento, Pillar
 from sessions.models import Process, ProcessStatus, Stage
 
@@ -119,6 +120,7 @@ def process_create(
         )
         process.lineamientos.set(lineamientos)
         _create_stages(process, stages)
+        audit.record(created_by, "process.create", process)
     return process
 
 
@@ -188,4 +190,5 @@ def process_set_status(*, process: Process, status: str) -> Process:
             )
         locked.status = status
         locked.save(update_fields=["status", "updated"])
+        audit.record(None, "process.status", locked, status=status)  # no actor is passed in
     return locked

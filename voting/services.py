@@ -40,7 +40,9 @@ from django.utils.translation import gettext as _
 from cocrea.accounts.models import Entity, Role, User
 from cocrea.accounts.rules import is_entity_staff
 from cocrea.accounts.selectors import user_roles_in
+from cocrea.audit import services as audit
 from cocrea.realtime.models import ProcessedOp
+from cocrea.realtime.retry import retry_transient
 from sessions.models import Activity, ActivityKind
 from voting import codes as voting_codes
 from voting import receipts
@@ -134,6 +136,7 @@ def _check_configuration(method: str, settings: Mapping[str, Any], options: Any)
 
 def _audit(poll: Poll, action: str, actor: User | None, **detail: Any) -> None:
     PollAudit.objects.create(poll=poll, action=action, actor=actor, detail=detail)
+    audit.record(actor, f"poll.{action}", poll, **detail)  # the cross-app log, same transaction
 
 
 def _replace_options(poll: Poll, options: Sequence[OptionInput]) -> None:
@@ -394,6 +397,9 @@ def _remember(poll: Poll, voter_key: str, op_id: str | None, code: str) -> None:
     )
 
 
+# Whole-transaction retries on lock/serialization errors (cocrea.realtime.retry): safe,
+# as a rerun that finds the vote committed answers from its op_id or the participation.
+@retry_transient
 def ballot_cast(*, poll: Poll, voter_key: str, content: Any, op_id: str | None = None) -> str:
     """Record one vote; returns the voter's receipt code (shown once, never stored
     beyond the retry window).
@@ -422,6 +428,7 @@ def ballot_cast(*, poll: Poll, voter_key: str, content: Any, op_id: str | None =
     return code
 
 
+@retry_transient
 def ballot_change(
     *, poll: Poll, voter_key: str, receipt_code: str, content: Any, op_id: str | None = None
 ) -> str:
@@ -571,6 +578,7 @@ def code_voter_key(code: VotingCode) -> str:
     return f"c:{code.pk}"
 
 
+@retry_transient
 def ballot_cast_with_code(*, poll: Poll, code: str, content: Any, op_id: str | None = None) -> str:
     """Cast a ballot spending a one-time code; returns the receipt code.
 
@@ -602,6 +610,7 @@ def _citizen_key(poll: Poll, user: User) -> str:
     return user_voter_key(user)
 
 
+@retry_transient
 def ballot_change_with_code(
     *, poll: Poll, code: str, receipt_code: str, content: Any, op_id: str | None = None
 ) -> str:

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from cocrea.accounts.models import Entity, Membership, Role, User
+from cocrea.audit import services as audit
 
 
 def entity_create(
@@ -38,6 +39,10 @@ def membership_grant(*, user: User, entity: Entity, role: str) -> Membership:
             membership, _created = Membership.objects.get_or_create(
                 user=user, entity=entity, role=role
             )
+            if _created:  # who received which role; the granter is not passed in
+                audit.record(
+                    None, "membership.grant", membership, entity=entity, role=role, user_id=user.pk
+                )
     except IntegrityError:  # a concurrent grant won the race: the role is held either way
         membership = Membership.objects.get(user=user, entity=entity, role=role)
     return membership

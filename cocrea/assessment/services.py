@@ -24,6 +24,7 @@ from cocrea.accounts.models import Entity, User
 from cocrea.assessment import questionnaire, scoring, selectors
 from cocrea.assessment.models import Answer, Assessment, AssessmentStatus, StageVisibility
 from cocrea.assessment.rules import can_edit_assessments
+from cocrea.audit import services as audit
 
 URL_LIMIT = 500
 NOTE_LIMIT = 2000
@@ -255,6 +256,7 @@ def assessment_score(*, assessment: Assessment, actor: User) -> Assessment:
         locked.status = AssessmentStatus.SCORED
         locked.scored_at = timezone.now()
         locked.save(update_fields=["scores", "status", "scored_at", "updated"])
+        audit.record(actor, "assessment.score", locked, stage=result.overall_stage)
     _copy(locked, assessment)
     return assessment
 

@@ -271,6 +271,10 @@ def report_context(assessment: Assessment, result: scoring.Result) -> dict[str, 
                 "evidence": tr(choice.evidence) if choice else "",
                 "level": answer.level if answer else None,
                 "url": answer.evidence_url if answer else "",
+                # Only a web address becomes a link: a stored "javascript:" or "data:"
+                # URL (an import, an old row) is shown as text, never followed.
+                "url_is_web": bool(answer)
+                and answer.evidence_url.lower().startswith(("http://", "https://")),
                 "note": answer.evidence_note if answer else "",
             }
         )

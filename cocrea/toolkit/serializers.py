@@ -124,7 +124,8 @@ class ExperienceSerializer(serializers.ModelSerializer):
     name = TranslatedField()
     description = TranslatedField()
     pillar = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    second_pillar = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # allow_null: many experiences have no second pillar, and the schema must say so.
+    second_pillar = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     level = serializers.SlugRelatedField(slug_field="code", read_only=True)
     lineamientos = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     country_name = serializers.CharField(read_only=True)

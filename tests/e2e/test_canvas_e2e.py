@@ -23,6 +23,7 @@ from tests.e2e.test_live_session import (  # the live-session helpers, reused as
     open_session,
     sign_in,
 )
+from tests.e2e.waits import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
@@ -94,7 +95,7 @@ def item(page: Page, text: str) -> Locator:
 
 def settled(page: Page) -> None:
     """Every command this page sent has its answer."""
-    page.wait_for_function("window.__cocreaRealtime && window.__cocreaRealtime.pending.size === 0")
+    wait_until(page, "window.__cocreaRealtime && window.__cocreaRealtime.pending.size === 0")
 
 
 def add_note(page: Page, text: str, zone: str | None = None, colour: str | None = None) -> None:
@@ -421,7 +422,8 @@ def test_facilitator_tools_reach_participants(browser: Browser, demo) -> None:  
         )
         console.get_by_role("button", name="Enfocar a todos en esta zona").click()
         expect(eva.locator("#canvas-announcer")).to_contain_text("Problema central")
-        eva.wait_for_function(
+        wait_until(
+            eva,
             """([before]) => {
                 const box = document.querySelector(".canvas-zone[data-zone='problema-central']")
                     .getBoundingClientRect();

@@ -25,6 +25,7 @@ from tests.e2e.test_live_session import (  # the live-session helpers, reused as
     open_session,
     sign_in,
 )
+from tests.e2e.waits import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -53,7 +54,8 @@ def add_poll(
 
 def vote(citizen: Page, title: str, ballot: object) -> str:
     """Cast ``ballot`` in the poll titled ``title`` over the citizen's socket; the receipt."""
-    citizen.wait_for_function(
+    wait_until(
+        citizen,
         """title => { const c = window.__cocreaRealtime;
             return c && c.state && [...c.state.polls.values()].some(
               p => p.title === title && p.status === "open"); }""",

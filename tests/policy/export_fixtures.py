@@ -241,6 +241,9 @@ def build_world(entity: Any, alice: User, bob: User) -> ExportWorld:
         stages=[StageInput(name="Cocreación", level=colaborar)],
         created_by=alice,
     )
+    # Published documents belong to a running process: a draft process is its team's.
+    process.status = "active"
+    process.save(update_fields=["status"])
     session = live.session_create(
         stage=process.stages.get(), title="Taller de prioridades", created_by=alice
     )

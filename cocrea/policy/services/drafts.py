@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from canvases.models import CanvasNote
 from cocrea.accounts.models import User
+from cocrea.audit import services as audit
 from cocrea.policy.models import (
     ContributionResponse,
     Draft,
@@ -347,6 +348,7 @@ def item_promote(
             )
             _mark_incorporated(process, output, item)
         _record(item, actor, "promote", {}, {**_fields(item), "sources": [o.ref for o in outputs]})
+        audit.record(actor, "draft.item.promote", item, sources=len(outputs))
     return item
 
 
@@ -468,6 +470,7 @@ def item_set_status(item: DraftItem, status: str, actor: Actor) -> DraftItem:
         locked.status = status
         locked.save(update_fields=["status", "updated"])
         _record(locked, actor, "status", {"status": before}, {"status": status})
+        audit.record(actor, "draft.item.status", locked, before=before, status=status)
     return locked
 
 
@@ -552,5 +555,6 @@ def draft_publish(draft: Draft, actor: Actor) -> DraftVersion:
             draft=locked, number=number, snapshot=snapshot, published_by=_user(actor)
         )
         Draft.objects.filter(pk=locked.pk).update(next_version=F("next_version") + 1)
+        audit.record(actor, "draft.publish", version, number=number)
     draft.next_version = number + 1
     return version

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cocrea.accounts.models import User
+from cocrea.audit import services as audit
 from cocrea.policy.models import (
     ActionPlan,
     Commitment,
@@ -567,5 +568,6 @@ def plan_publish(*, plan: ActionPlan, actor: User) -> PlanVersion:
         locked.next_version += 1
         locked.status = PlanStatus.PUBLISHED
         locked.save(update_fields=["next_version", "status", "updated"])
+        audit.record(actor, "plan.publish", version, number=version.number)
     plan.next_version, plan.status = locked.next_version, locked.status
     return version

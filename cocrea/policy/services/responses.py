@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cocrea.accounts.models import User
+from cocrea.audit import services as audit
 from cocrea.policy.models import Commitment, ContributionResponse, DraftItem, ResponseStatus
 from cocrea.policy.rules import can_edit_policy
 from cocrea.policy.sources import Output, OutputNotFound, output_by_ref, process_of_ref
@@ -187,6 +188,7 @@ def _write(process: Process, plan: _Plan, actor: User) -> ContributionResponse:
             "updated_by": actor,
         },
     )
+    audit.record(actor, "response.set", response, ref=output.ref, status=plan.status)
     return response
 
 

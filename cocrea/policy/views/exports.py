@@ -27,6 +27,7 @@ from cocrea.policy.rules import can_view_policy
 from sessions.codes import normalize_code
 from sessions.live_selectors import session_by_code
 from sessions.models import Process
+from sessions.rules import can_view_process
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,10 @@ def _format(formats: dict[str, Format], fmt: str) -> Format:
     return found
 
 
-def _process(slug: str) -> Process:
+def _process(request: HttpRequest, slug: str) -> Process:
     process = Process.objects.select_related("entity").filter(slug=slug).first()
-    if process is None:
+    # A draft process is its team's alone: its published documents are not public yet.
+    if process is None or not can_view_process(request.user, process):
         raise Http404
     return process
 
@@ -160,7 +162,7 @@ def draft_export(
 ) -> HttpResponse:
     """A published version of the draft (the latest without ``number``): public."""
     found = _format(DRAFT_FORMATS, fmt)
-    process = _process(slug)
+    process = _process(request, slug)
     draft, version = _published_draft(process, number)
     doc = data.draft_document(draft, version)
     name = _filename(_("lineamientos"), process.slug, f"v{version.number}")
@@ -171,7 +173,7 @@ def draft_export(
 def draft_working_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     """The working copy of the draft (a valid, empty document before any item): team."""
     found = _format(DRAFT_FORMATS, fmt)
-    process = _process(slug)
+    process = _process(request, slug)
     _team_only(request, process)
     draft = Draft.objects.filter(process=process).first()
     doc = data.draft_document(draft) if draft else data.empty_draft_document(process)
@@ -197,7 +199,7 @@ def plan_export(
     reasoned responses appear as counts per status; the one-by-one table of responses
     is left to the team's working copy."""
     found = _format(PLAN_FORMATS, fmt)
-    process = _process(slug)
+    process = _process(request, slug)
     plan = _plan(process, plan_id)
     versions = PlanVersion.objects.filter(plan=plan)
     version = (
@@ -216,7 +218,7 @@ def plan_export(
 def plan_working_export(request: HttpRequest, slug: str, plan_id: int, fmt: str) -> HttpResponse:
     """The working copy of a plan, with the response to each contribution: team."""
     found = _format(PLAN_FORMATS, fmt)
-    process = _process(slug)
+    process = _process(request, slug)
     _team_only(request, process)
     plan = _plan(process, plan_id)
     doc = data.plan_document(plan)

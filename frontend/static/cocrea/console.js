@@ -99,6 +99,15 @@ const countdown = new Countdown({
   element: el.timer,
   valueElement: el.timerValue,
   messages: t,
+  announce: (text) => {
+    // Its own polite region, so "time is up" never replaces a command's feedback.
+    const announcer = $("console-announcer");
+    if (!announcer) return;
+    announcer.textContent = "";
+    window.setTimeout(() => {
+      announcer.textContent = text;
+    }, 50);
+  },
 });
 
 const OPEN = new Set(["scheduled", "live", "paused"]);

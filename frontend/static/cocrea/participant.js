@@ -53,6 +53,7 @@ const countdown = new Countdown({
   element: el.timer,
   valueElement: el.timerValue,
   messages: t,
+  announce: (text) => announce(text),
 });
 
 let shownActivityId; // undefined until the first render

@@ -687,14 +687,26 @@ export class RealtimeClient extends EventTarget {
   }
 }
 
-/** A countdown that redraws itself every half second from the session timer. */
+/** A countdown that redraws itself every half second from the session timer. The
+    timer itself stays aria-live="off" (a reading every second would drown everything
+    else); when it reaches zero while running, ``announce`` (a polite live region) says
+    "se acabó el tiempo" once. */
 export class Countdown {
-  constructor({ client, element, valueElement = element, onChange = null, messages = {} }) {
+  constructor({
+    client,
+    element,
+    valueElement = element,
+    onChange = null,
+    messages = {},
+    announce = null,
+  }) {
     this.client = client;
     this.element = element;
     this.valueElement = valueElement;
     this.onChange = onChange;
     this.messages = messages;
+    this.announce = announce;
+    this.lastLeft = null;
     this.interval = setInterval(() => this.render(), 500);
   }
 
@@ -708,7 +720,12 @@ export class Countdown {
     const left = timerRemaining(timer, this.client.serverNow());
     const frozen = timer && timer.remaining !== null && timer.remaining !== undefined;
     setHidden(this.element, left === null);
+    const wasRunning = this.lastLeft !== null && this.lastLeft > 0;
+    this.lastLeft = left;
     if (left === null) return;
+    if (left === 0 && wasRunning && this.announce && this.messages.timeUp) {
+      this.announce(this.messages.timeUp);
+    }
     let text = formatSeconds(left);
     if (left === 0) text = `${text} · ${this.messages.timeUp || ""}`.trim();
     else if (frozen && this.messages.timerStopped) text = `${text} ${this.messages.timerStopped}`;

@@ -1,0 +1,1 @@
+"""Fault injection with real processes: Redis restarts, killed servers, database locks."""
