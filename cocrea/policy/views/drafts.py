@@ -22,22 +22,13 @@ from cocrea.policy.rules import can_comment_policy, can_edit_policy, can_view_po
 from cocrea.policy.selectors import drafts as selectors
 from cocrea.policy.services import drafts as services
 from cocrea.policy.sources import OutputNotFound, output_by_ref
+from cocrea.policy.views.lookups import visible_process
 from cocrea.toolkit.models import Lineamiento, Pillar
 from sessions.models import Process
-from sessions.rules import can_view_process
-from sessions.selectors import process_by_slug
 
 # --- lookups ---------------------------------------------------------------------------
 
-
-def _process(request: HttpRequest, slug: str) -> Process:
-    try:
-        process = process_by_slug(slug)
-    except Process.DoesNotExist as exc:
-        raise Http404(_("No existe ese proceso.")) from exc
-    if not can_view_process(request.user, process):
-        raise Http404(_("No existe ese proceso."))
-    return process
+_process = visible_process
 
 
 def _team_process(request: HttpRequest, slug: str) -> Process:

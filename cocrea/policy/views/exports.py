@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET
 from cocrea.policy.exports import data, datapackage, docx, pdf, tabular
 from cocrea.policy.models import ActionPlan, Draft, DraftVersion, PlanVersion
 from cocrea.policy.rules import can_view_policy
+from cocrea.policy.views.lookups import visible_process
 from sessions.codes import normalize_code
 from sessions.live_selectors import session_by_code
 from sessions.models import Process
-from sessions.rules import can_view_process
 
 
 @dataclass(frozen=True)
@@ -123,12 +123,7 @@ def _format(formats: dict[str, Format], fmt: str) -> Format:
     return found
 
 
-def _process(request: HttpRequest, slug: str) -> Process:
-    process = Process.objects.select_related("entity").filter(slug=slug).first()
-    # A draft process is its team's alone: its published documents are not public yet.
-    if process is None or not can_view_process(request.user, process):
-        raise Http404
-    return process
+_process = visible_process
 
 
 def _team_only(request: HttpRequest, process: Process) -> None:

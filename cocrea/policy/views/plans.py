@@ -27,24 +27,15 @@ from cocrea.policy.models import (
 from cocrea.policy.rules import can_edit_policy, can_view_policy
 from cocrea.policy.selectors import plans as selectors
 from cocrea.policy.services import plans as services
+from cocrea.policy.views.lookups import visible_process
 from sessions.models import Process
-from sessions.rules import can_view_process
-from sessions.selectors import process_by_slug
 
 COMMITMENT_TEXT = tuple(services.COMMITMENT_TEXT_FIELDS)
 
 
 # --- lookups ---------------------------------------------------------------------------
 
-
-def _process(request: HttpRequest, slug: str) -> Process:
-    try:
-        process = process_by_slug(slug)
-    except Process.DoesNotExist as exc:
-        raise Http404(_("No existe ese proceso.")) from exc
-    if not can_view_process(request.user, process):
-        raise Http404(_("No existe ese proceso."))
-    return process
+_process = visible_process
 
 
 def _team_process(request: HttpRequest, slug: str) -> Process:

@@ -21,8 +21,7 @@ from cocrea.policy.models import ResponseStatus
 from cocrea.policy.rules import can_edit_policy
 from cocrea.policy.selectors import responses as selectors
 from cocrea.policy.services.responses import response_set, response_set_many
-from sessions import rules as process_rules
-from sessions import selectors as processes
+from cocrea.policy.views.lookups import visible_process
 from sessions.models import Process
 
 FIELDS = ("status", "item", "commitment", "merged_into", "reason")
@@ -41,15 +40,7 @@ class FailedForm:
         return "c-" + self.ref.replace(":", "-")
 
 
-def _visible_process(request: HttpRequest, slug: str) -> Process:
-    try:
-        process = processes.process_by_slug(slug)
-    except Process.DoesNotExist as exc:
-        raise Http404(_("No existe ese proceso.")) from exc
-    if not process_rules.can_view_process(request.user, process):
-        # A draft's very existence is for its team only.
-        raise Http404(_("No existe ese proceso."))
-    return process
+_visible_process = visible_process
 
 
 def _managed_process(request: HttpRequest, slug: str) -> Process:
