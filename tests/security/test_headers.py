@@ -101,10 +101,15 @@ def test_security_headers_are_sent():
 PRODUCTION_PROBE = """
 import json
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
+# Headers are the point here, not static files: a clean checkout has no collected
+# manifest, so the page's {% static %} links use the plain storage.
+storages = {**settings.STORAGES, "staticfiles": {
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 client = Client(SERVER_NAME="cocrea.example.org")
-plain = client.get("/cuenta/ingresar/")
-secure = client.get("/cuenta/ingresar/", secure=True)
+with override_settings(STORAGES=storages):
+    plain = client.get("/cuenta/ingresar/")
+    secure = client.get("/cuenta/ingresar/", secure=True)
 print(json.dumps({
     "plain_status": plain.status_code,
     "plain_location": plain.get("Location"),
